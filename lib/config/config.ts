@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+
+// The one place that reads process.env (conventions.md §7). Everything else receives a frozen
+// Config. Variables are named as operators and scripts know them (architecture.md "Interfaces").
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const port = (what: string) =>
+  z.coerce
+    .number({ error: `${what} must be a TCP port number` })
+    .int(`${what} must be an integer`)
+    .min(0, `${what} must be between 0 and 65535`)
+    .max(65535, `${what} must be between 0 and 65535`);
+
+const booleanFlag = z
+  .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no'])])
+  .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+
+const mqttUrl = z
+  .string()
+  .refine((v) => /^(mqtts?|wss?|tcp):\/\//.test(v), 'must be an mqtt://, mqtts://, ws:// or wss:// URL');
+
+/** Keys are the environment variable names; a config file may set the same keys. */
+export const configSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  MQTT_URL: z.preprocess(emptyToUndefined, mqttUrl.optional()),
+  PORT: z.preprocess(emptyToUndefined, port('PORT').default(8080)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  KAM_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  /** Embedded database kept in memory only (tests, throw-away demos). */
+  KAM_DB_MEMORY: z.preprocess(emptyToUndefined, booleanFlag.default(false)),
+  /** Port of the embedded TimescaleDB socket; 0 picks a free one. */
+  KAM_DB_PORT: z.preprocess(emptyToUndefined, port('KAM_DB_PORT').default(0)),
+  /** Port of the embedded MQTT broker when MQTT_URL is absent; 0 picks a free one. */
+  KAM_MQTT_PORT: z.preprocess(emptyToUndefined, port('KAM_MQTT_PORT').default(1883)),
+  /** Fleet file loaded idempotently at start (accounts, managers, meters). */
+  KAM_FLEET_FILE: z.preprocess(emptyToUndefined, z.string().default('fleet/demo-fleet.json')),
+  /** Run the demo fleet's simulated meters inside `kam start`. */
+  KAM_DEMO: z.preprocess(emptyToUndefined, booleanFlag.default(true)),
+  /** Cron expression for the embedded TimescaleDB job runner. */
+  KAM_JOBS_CRON: z.preprocess(emptyToUndefined, z.string().default('*/1 * * * *')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
+  /** Optional JSON config file with the same keys; environment wins over the file. */
+  KAM_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  readonly databaseUrl: string | undefined;
+  readonly mqttUrl: string | undefined;
+  readonly http: { readonly port: number; readonly host: string };
+  readonly dataDir: string;
+  readonly embeddedDb: { readonly memory: boolean; readonly port: number };
+  readonly embeddedMqttPort: number;
+  readonly fleetFile: string;
+  readonly demo: boolean;
+  readonly jobsCron: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (err) {
+    throw new ConfigError([`KAM_CONFIG: cannot read ${path} (${(err as NodeJS.ErrnoException).code})`]);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([`KAM_CONFIG: ${path} is not a JSON object (${(err as Error).message})`]);
+  }
+}
+
+/**
+ * Parses environment (and the optional KAM_CONFIG file) once. Throws a ConfigError listing
+ * every bad variable by name, so an operator fixes them all in one go.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const fromFile = env.KAM_CONFIG ? readConfigFile(env.KAM_CONFIG) : {};
+  const known = Object.keys(configSchema.shape);
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const key of known) if (env[key] !== undefined) merged[key] = env[key];
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`),
+    );
+  }
+  return toConfig(result.data);
+}
+
+function toConfig(raw: RawConfig): Config {
+  return Object.freeze({
+    databaseUrl: raw.DATABASE_URL,
+    mqttUrl: raw.MQTT_URL,
+    http: Object.freeze({ port: raw.PORT, host: raw.HOST }),
+    dataDir: resolve(raw.KAM_DATA_DIR),
+    embeddedDb: Object.freeze({ memory: raw.KAM_DB_MEMORY, port: raw.KAM_DB_PORT }),
+    embeddedMqttPort: raw.KAM_MQTT_PORT,
+    fleetFile: resolve(raw.KAM_FLEET_FILE),
+    demo: raw.KAM_DEMO,
+    jobsCron: raw.KAM_JOBS_CRON,
+    logLevel: raw.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,102 @@
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+// Timestamps come back as JS Dates (timestamptz) and bigints/numerics as numbers: counters in
+// kWh fit comfortably in a double; ids are int4/int8 well below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export type DbClient = pg.PoolClient;
+
+/** The narrow database surface the project uses; `pg` underneath, against any server. */
+export interface Db {
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  connect(): Promise<DbClient>;
+  end(): Promise<void>;
+}
+
+export interface PoolOptions {
+  /** The embedded database accepts one connection at a time (architecture.md): use 1. */
+  max: number;
+  logger?: Logger;
+  applicationName?: string;
+}
+
+const CONNECT_ATTEMPTS = 5;
+const CONNECT_RETRY_MS = 50;
+
+class KamPool implements Db {
+  readonly #pool: pg.Pool;
+
+  constructor(url: string, options: PoolOptions) {
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: options.max,
+      application_name: options.applicationName ?? 'key-account-monitor',
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 0,
+    });
+    // An idle client losing its server (database restart) must not crash the process; the
+    // pool replaces it on the next query.
+    this.#pool.on('error', (err) => options.logger?.warn({ err }, 'idle database connection lost'));
+  }
+
+  /**
+   * Unlike pg.Pool#query, an SQL error (constraint violation, bad input) does not destroy the
+   * connection: the embedded server takes one connection at a time and refuses a new one
+   * until it has noticed the old one closing. Broken connections are still discarded by pg-pool
+   * (it checks the client's state on release).
+   */
+  async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    const client = await this.connect();
+    try {
+      return await client.query<R>(text, values);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Retries a refused connection briefly: the server may still be closing the previous one. */
+  async connect(): Promise<DbClient> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#pool.connect();
+      } catch (err) {
+        if (attempt >= CONNECT_ATTEMPTS || !isRefusedConnection(err)) throw err;
+        await new Promise((r) => setTimeout(r, CONNECT_RETRY_MS * attempt));
+      }
+    }
+  }
+
+  end(): Promise<void> {
+    return this.#pool.end();
+  }
+}
+
+function isRefusedConnection(err: unknown): boolean {
+  const message = (err as Error).message ?? '';
+  return message.includes('Connection terminated unexpectedly') || (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+}
+
+export function createPool(url: string, options: PoolOptions): Db {
+  return new KamPool(url, options);
+}
+
+/**
+ * Runs fn inside a transaction on one client. With pool size 1, fn must use the given client
+ * only: awaiting another pool query inside would deadlock.
+ */
+export async function withTransaction<T>(db: Db, fn: (client: DbClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,37 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import type { Logger } from '../logger.ts';
+
+export interface EmbeddedBroker {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** In-process MQTT broker for the embedded stack (architecture.md) when MQTT_URL is absent. */
+export async function startEmbeddedBroker(options: { host?: string; port?: number; logger?: Logger } = {}): Promise<EmbeddedBroker> {
+  const host = options.host ?? '127.0.0.1';
+  const broker = await Aedes.createBroker();
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `mqtt://${host}:${port}`;
+  options.logger?.info({ url }, 'embedded MQTT broker ready');
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        broker.close(() => server.close(() => resolve()));
+      });
+      return stopped;
+    },
+  };
+}
