@@ -1,0 +1,1 @@
+export { startSystem, type RunningSystem } from './start-system.ts';

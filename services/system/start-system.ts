@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import {
+  type Config,
+  createPool,
+  type Db,
+  type EmbeddedBroker,
+  type Logger,
+  loadFleet,
+  migrate,
+  readFleetFile,
+  startEmbeddedBroker,
+  startEmbeddedTimescale,
+} from '../../lib/index.ts';
+import { buildApi } from '../api/index.ts';
+import { createJobRunner, type JobRunner } from '../jobs/index.ts';
+
+export interface RunningSystem {
+  readonly db: Db;
+  readonly databaseUrl: string;
+  readonly mqttUrl: string;
+  readonly httpUrl: string;
+  readonly jobs: JobRunner;
+  stop(): Promise<void>;
+}
+
+/** Both ways to run (architecture.md): embedded pieces stand in for whatever is not configured. */
+export async function startSystem(config: Config, logger: Logger): Promise<RunningSystem> {
+  const stack: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  const components: Record<string, unknown> = {};
+  const stopAll = async () => {
+    for (const { name, stop } of stack.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.error({ err, component: name }, 'component failed to stop');
+      }
+    }
+    stack.length = 0;
+  };
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedTimescale({
+        dataDir: config.embeddedDb.memory ? undefined : config.dataDir,
+        port: config.embeddedDb.port,
+        logger: logger.child({ component: 'embedded-db' }),
+      });
+      stack.push({ name: 'embedded-db', stop: () => embedded.stop() });
+      databaseUrl = embedded.url;
+      components.database = { mode: 'embedded', dataDir: embedded.dataDir ?? ':memory:' };
+    } else {
+      components.database = { mode: 'external' };
+    }
+
+    // One connection at a time is all the embedded server takes (architecture.md).
+    const db = createPool(databaseUrl, { max: config.databaseUrl ? 10 : 1, logger });
+    stack.push({ name: 'db-pool', stop: () => db.end() });
+
+    await migrate(db, { logger: logger.child({ component: 'migrate' }) });
+    if (existsSync(config.fleetFile)) {
+      await loadFleet(db, readFleetFile(config.fleetFile), logger.child({ component: 'fleet' }));
+    } else {
+      logger.warn({ fleetFile: config.fleetFile }, 'no fleet file; starting with an empty fleet');
+    }
+
+    let mqttUrl = config.mqttUrl;
+    if (!mqttUrl) {
+      const broker = await startBrokerPreferringPort(config.embeddedMqttPort, logger);
+      stack.push({ name: 'embedded-mqtt', stop: () => broker.stop() });
+      mqttUrl = broker.url;
+      components.mqtt = { mode: 'embedded', url: broker.url };
+    } else {
+      components.mqtt = { mode: 'external' };
+    }
+
+    const jobs = createJobRunner({
+      db,
+      logger: logger.child({ component: 'jobs' }),
+      runTimescaleJobs: !config.databaseUrl,
+      timescaleCron: config.jobsCron,
+    });
+    stack.push({ name: 'jobs', stop: () => jobs.stop() });
+    components.jobs = { timescaleJobs: config.databaseUrl ? 'server scheduler' : 'in-process runner' };
+
+    const api = await buildApi({ db, logger, components: () => components });
+    await api.listen({ port: config.http.port, host: config.http.host });
+    stack.push({ name: 'api', stop: () => api.close() });
+    const { port } = api.server.address() as AddressInfo;
+    const httpUrl = `http://localhost:${port}`;
+    components.http = { url: httpUrl };
+
+    return {
+      db,
+      databaseUrl,
+      mqttUrl,
+      httpUrl,
+      jobs,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Port 1883 is often taken by a local Mosquitto; fall back to a free port rather than fail. */
+async function startBrokerPreferringPort(port: number, logger: Logger): Promise<EmbeddedBroker> {
+  const log = logger.child({ component: 'embedded-mqtt' });
+  try {
+    return await startEmbeddedBroker({ port, logger: log });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+    log.warn({ port }, 'MQTT port in use; embedded broker takes a free port instead (set KAM_MQTT_PORT)');
+    return startEmbeddedBroker({ port: 0, logger: log });
+  }
+}
