@@ -12,7 +12,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   if (process.stdout.isTTY) {
     return pino({
       level,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
     });
   }
   return pino({ level });

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { type Config, DatabaseError, type FleetStatus, type Logger, migrate, readFleetStatus } from '../../lib/index.ts';
+import {
+  type Config,
+  DatabaseError,
+  type FleetStatus,
+  type Logger,
+  migrate,
+  readFleetStatus,
+} from '../../lib/index.ts';
 import { openDatabase } from './open-database.ts';
 
 interface StatusReport {
@@ -10,7 +17,15 @@ interface StatusReport {
 }
 
 /** Asks a running `kam start` first (it owns the embedded database), else opens the database. */
-export async function runStatus({ config, logger, args }: { config: Config; logger: Logger; args: string[] }): Promise<number> {
+export async function runStatus({
+  config,
+  logger,
+  args,
+}: {
+  config: Config;
+  logger: Logger;
+  args: string[];
+}): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
   const report = (await askRunningInstance(config)) ?? (await readDatabaseDirectly(config, logger));
   if (!report) return 1;
@@ -21,7 +36,8 @@ export async function runStatus({ config, logger, args }: { config: Config; logg
   const f = report.fleet;
   console.log(`Key-Account Monitor — ${report.running ? 'running' : 'not running'} (${report.source})`);
   if (report.components) {
-    for (const [name, info] of Object.entries(report.components)) console.log(`  ${name.padEnd(10)} ${JSON.stringify(info)}`);
+    for (const [name, info] of Object.entries(report.components))
+      console.log(`  ${name.padEnd(10)} ${JSON.stringify(info)}`);
   }
   console.log(`  schema      version ${f.schemaVersion ?? 'none'}`);
   console.log(`  managers    ${f.managers}`);
@@ -50,13 +66,19 @@ async function readDatabaseDirectly(config: Config, logger: Logger): Promise<Sta
     const { db, close } = await openDatabase(config, logger.child({ level: 'warn' }));
     try {
       await migrate(db);
-      return { running: false, source: config.databaseUrl ? 'DATABASE_URL' : `data folder ${config.dataDir}`, fleet: await readFleetStatus(db) };
+      return {
+        running: false,
+        source: config.databaseUrl ? 'DATABASE_URL' : `data folder ${config.dataDir}`,
+        fleet: await readFleetStatus(db),
+      };
     } finally {
       await close();
     }
   } catch (err) {
     if (err instanceof DatabaseError && err.code === 'DB_DATA_DIR_LOCKED') {
-      console.error(`${err.message}\nA kam process holds the data folder but does not answer on port ${config.http.port}; set PORT to its port.`);
+      console.error(
+        `${err.message}\nA kam process holds the data folder but does not answer on port ${config.http.port}; set PORT to its port.`,
+      );
       return undefined;
     }
     throw err;

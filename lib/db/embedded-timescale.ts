@@ -42,7 +42,12 @@ export async function startEmbeddedTimescale(options: EmbeddedTimescaleOptions =
     // The fork is a build of the same PGlite class the socket server types against; the private
     // field brand differs only because the types come from two packages.
     type SocketDb = ConstructorParameters<typeof PGLiteSocketServer>[0]['db'];
-    const server = new PGLiteSocketServer({ db: db as unknown as SocketDb, host, port: options.port ?? 0, maxConnections: 1 });
+    const server = new PGLiteSocketServer({
+      db: db as unknown as SocketDb,
+      host,
+      port: options.port ?? 0,
+      maxConnections: 1,
+    });
     await server.start();
     const [, portText] = server.getServerConn().split(':');
     const url = `postgresql://postgres@${host}:${portText}/postgres?sslmode=disable`;

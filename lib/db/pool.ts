@@ -10,7 +10,10 @@ export type DbClient = pg.PoolClient;
 
 /** The narrow database surface the project uses; `pg` underneath, against any server. */
 export interface Db {
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
   connect(): Promise<DbClient>;
   end(): Promise<void>;
 }

@@ -37,7 +37,10 @@ export interface Classification {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function classifyAccount(facts: AccountFacts, policy: KeyAccountPolicy = DEFAULT_KEY_ACCOUNT_POLICY): Classification {
+export function classifyAccount(
+  facts: AccountFacts,
+  policy: KeyAccountPolicy = DEFAULT_KEY_ACCOUNT_POLICY,
+): Classification {
   const { contractedCapacityKva: kva, annualConsumptionKwh: kwh, dualSupply, importanceGrade } = facts;
 
   const qualifying: string[] = [];

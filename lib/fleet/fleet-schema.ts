@@ -13,9 +13,7 @@ export const managerSchema = z.strictObject({
   email,
   phone: z.string().optional(),
   locale: z.enum(['zh', 'en']).default('zh'),
-  escalation: z
-    .strictObject({ name: z.string().min(1), email, phone: z.string().optional() })
-    .optional(),
+  escalation: z.strictObject({ name: z.string().min(1), email, phone: z.string().optional() }).optional(),
 });
 
 const modbusEndpoint = z.strictObject({
@@ -48,8 +46,10 @@ export const meterSchema = z
     simulation: z.strictObject({ profile: z.string().min(1), seed: z.number().int().optional() }).optional(),
   })
   .superRefine((m, ctx) => {
-    if (m.protocol === 'modbus' && !m.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'required when protocol is modbus' });
-    if (m.protocol === 'mqtt' && !m.mqtt) ctx.addIssue({ code: 'custom', path: ['mqtt'], message: 'required when protocol is mqtt' });
+    if (m.protocol === 'modbus' && !m.modbus)
+      ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'required when protocol is modbus' });
+    if (m.protocol === 'mqtt' && !m.mqtt)
+      ctx.addIssue({ code: 'custom', path: ['mqtt'], message: 'required when protocol is mqtt' });
   });
 
 export const accountSchema = z.strictObject({
@@ -62,7 +62,9 @@ export const accountSchema = z.strictObject({
   supplyVoltageKv: z.number().positive().max(1000),
   importanceGrade: z.enum(['special', 'first', 'second', 'temporary', 'none']).default('none'),
   pfTarget: z.number().gt(0).max(1).default(0.9),
-  voltageLimitsPct: z.strictObject({ upper: z.number().positive().max(30), lower: z.number().positive().max(30) }).optional(),
+  voltageLimitsPct: z
+    .strictObject({ upper: z.number().positive().max(30), lower: z.number().positive().max(30) })
+    .optional(),
   notifyCustomer: z.boolean().default(false),
   customerContact: z.strictObject({ email: email.optional(), phone: z.string().optional() }).optional(),
   manager: code,
@@ -83,7 +85,12 @@ export const fleetSchema = z
         ctx.addIssue({ code: 'custom', path: ['accounts', i, 'manager'], message: `unknown manager "${a.manager}"` });
       }
       a.meters.forEach((m, j) => {
-        if (seen.has(m.code)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'meters', j, 'code'], message: `duplicate meter code "${m.code}"` });
+        if (seen.has(m.code))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', i, 'meters', j, 'code'],
+            message: `duplicate meter code "${m.code}"`,
+          });
         seen.add(m.code);
       });
     });

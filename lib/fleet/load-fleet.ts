@@ -19,7 +19,9 @@ export function readFleetFile(path: string): Fleet {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new FleetError('FLEET_UNREADABLE', `cannot read fleet file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new FleetError('FLEET_UNREADABLE', `cannot read fleet file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseFleet(json, path);
 }
@@ -48,7 +50,16 @@ export async function loadFleet(db: Db, fleet: Fleet, logger?: Logger): Promise<
            escalation_name = EXCLUDED.escalation_name, escalation_email = EXCLUDED.escalation_email,
            escalation_phone = EXCLUDED.escalation_phone, updated_at = now()
          RETURNING id`,
-        [m.code, m.name, m.email, m.phone ?? null, m.locale, m.escalation?.name ?? null, m.escalation?.email ?? null, m.escalation?.phone ?? null],
+        [
+          m.code,
+          m.name,
+          m.email,
+          m.phone ?? null,
+          m.locale,
+          m.escalation?.name ?? null,
+          m.escalation?.email ?? null,
+          m.escalation?.phone ?? null,
+        ],
       );
       managerIds.set(m.code, rows[0]!.id);
     }
@@ -80,10 +91,24 @@ export async function loadFleet(db: Db, fleet: Fleet, logger?: Logger): Promise<
            manager_id = EXCLUDED.manager_id
          RETURNING id`,
         [
-          a.code, a.name, a.industry, a.contractedCapacityKva, a.annualConsumptionKwh, a.dualSupply, a.supplyVoltageKv,
-          a.importanceGrade, cls.isKeyAccount, cls.tier, cls.reason, a.pfTarget, a.voltageLimitsPct?.upper ?? null,
-          a.voltageLimitsPct?.lower ?? null, a.notifyCustomer, a.customerContact?.email ?? null,
-          a.customerContact?.phone ?? null, managerIds.get(a.manager),
+          a.code,
+          a.name,
+          a.industry,
+          a.contractedCapacityKva,
+          a.annualConsumptionKwh,
+          a.dualSupply,
+          a.supplyVoltageKv,
+          a.importanceGrade,
+          cls.isKeyAccount,
+          cls.tier,
+          cls.reason,
+          a.pfTarget,
+          a.voltageLimitsPct?.upper ?? null,
+          a.voltageLimitsPct?.lower ?? null,
+          a.notifyCustomer,
+          a.customerContact?.email ?? null,
+          a.customerContact?.phone ?? null,
+          managerIds.get(a.manager),
         ],
       );
       const accountId = rows[0]!.id;
@@ -99,9 +124,22 @@ export async function loadFleet(db: Db, fleet: Fleet, logger?: Logger): Promise<
              ct_ratio = EXCLUDED.ct_ratio, nominal_voltage_v = EXCLUDED.nominal_voltage_v, wiring = EXCLUDED.wiring,
              rated_kw = EXCLUDED.rated_kw, poll_interval_s = EXCLUDED.poll_interval_s`,
           [
-            m.code, accountId, m.name, m.protocol, m.modbus?.host ?? null, m.modbus?.port ?? null,
-            m.modbus?.unitId ?? null, m.mqtt?.topic ?? null, m.mqtt?.format ?? null, m.modbus?.map ?? null,
-            m.ptRatio, m.ctRatio, m.nominalVoltageV, m.wiring, m.ratedKw ?? null, m.pollIntervalS,
+            m.code,
+            accountId,
+            m.name,
+            m.protocol,
+            m.modbus?.host ?? null,
+            m.modbus?.port ?? null,
+            m.modbus?.unitId ?? null,
+            m.mqtt?.topic ?? null,
+            m.mqtt?.format ?? null,
+            m.modbus?.map ?? null,
+            m.ptRatio,
+            m.ctRatio,
+            m.nominalVoltageV,
+            m.wiring,
+            m.ratedKw ?? null,
+            m.pollIntervalS,
           ],
         );
         meters++;

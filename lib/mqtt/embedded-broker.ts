@@ -9,7 +9,9 @@ export interface EmbeddedBroker {
 }
 
 /** In-process MQTT broker for the embedded stack (architecture.md) when MQTT_URL is absent. */
-export async function startEmbeddedBroker(options: { host?: string; port?: number; logger?: Logger } = {}): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(
+  options: { host?: string; port?: number; logger?: Logger } = {},
+): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
   const server: Server = createServer(broker.handle);

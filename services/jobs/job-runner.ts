@@ -36,7 +36,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       try {
         await runTimescaleJob(db, job.jobId);
         ran.push(job.jobId);
-        logger.debug({ jobId: job.jobId, proc: job.procName, table: job.hypertable, ms: now() - started }, 'timescale job ran');
+        logger.debug(
+          { jobId: job.jobId, proc: job.procName, table: job.hypertable, ms: now() - started },
+          'timescale job ran',
+        );
       } catch (err) {
         logger.warn({ err, jobId: job.jobId, proc: job.procName }, 'timescale job failed');
       } finally {

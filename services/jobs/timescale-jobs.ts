@@ -9,7 +9,12 @@ export interface TimescaleJob {
 
 /** The policy jobs (compression, retention, aggregate refresh) the database has registered. */
 export async function listTimescaleJobs(db: Db): Promise<TimescaleJob[]> {
-  const { rows } = await db.query<{ job_id: number; proc_name: string; hypertable_name: string | null; interval_ms: number }>(
+  const { rows } = await db.query<{
+    job_id: number;
+    proc_name: string;
+    hypertable_name: string | null;
+    interval_ms: number;
+  }>(
     `SELECT job_id, proc_name, hypertable_name,
             extract(epoch FROM schedule_interval) * 1000 AS interval_ms
        FROM timescaledb_information.jobs
@@ -28,7 +33,11 @@ export async function listTimescaleJobs(db: Db): Promise<TimescaleJob[]> {
  * Which jobs are due, given when each last ran. Pure so the schedule is testable without a
  * database or a clock. A job never run is due at once.
  */
-export function selectDueJobs(jobs: TimescaleJob[], lastRunMs: ReadonlyMap<number, number>, nowMs: number): TimescaleJob[] {
+export function selectDueJobs(
+  jobs: TimescaleJob[],
+  lastRunMs: ReadonlyMap<number, number>,
+  nowMs: number,
+): TimescaleJob[] {
   return jobs.filter((job) => {
     const last = lastRunMs.get(job.jobId);
     return last === undefined || nowMs - last >= job.scheduleIntervalMs;

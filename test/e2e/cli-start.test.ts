@@ -58,7 +58,12 @@ describe('kam start (embedded stack)', () => {
 
   it('refuses a second process on the same data folder', async () => {
     const { kam } = await startKam();
-    const second = spawnKam(['start'], { PORT: String(await getFreePort()), KAM_DATA_DIR: dataDir, KAM_MQTT_PORT: '0', KAM_DEMO: 'false' });
+    const second = spawnKam(['start'], {
+      PORT: String(await getFreePort()),
+      KAM_DATA_DIR: dataDir,
+      KAM_MQTT_PORT: '0',
+      KAM_DEMO: 'false',
+    });
     running.push(second);
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/DB_DATA_DIR_LOCKED/);

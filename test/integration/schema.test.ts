@@ -50,7 +50,9 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
       cpSync(MIGRATIONS_DIR, dir, { recursive: true });
       writeFileSync(join(dir, '999_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n');
       await expect(migrate(t.db, { dir })).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
-      const { rows } = await t.db.query("SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM schema_migrations WHERE version = 999) AS n");
+      const { rows } = await t.db.query(
+        "SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM schema_migrations WHERE version = 999) AS n",
+      );
       expect(rows[0]).toEqual({ t: null, n: 0 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -58,7 +60,9 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
   });
 
   it('makes readings a hypertable compressed by meter with compression and retention policies', async () => {
-    const ht = await t.db.query("SELECT compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_name = 'readings'");
+    const ht = await t.db.query(
+      "SELECT compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_name = 'readings'",
+    );
     expect(ht.rows).toEqual([{ compression_enabled: true }]);
     const seg = await t.db.query(
       "SELECT attname, segmentby_column_index FROM timescaledb_information.compression_settings WHERE hypertable_name = 'readings' AND segmentby_column_index IS NOT NULL",
@@ -82,7 +86,8 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
 
   it('treats a replayed reading as a no-op through the (meter_id, ts) key', async () => {
     const ts = '2026-03-02T00:00:00Z';
-    const insert = 'INSERT INTO readings (meter_id, ts, power_kw) VALUES ($1, $2, $3) ON CONFLICT (meter_id, ts) DO NOTHING';
+    const insert =
+      'INSERT INTO readings (meter_id, ts, power_kw) VALUES ($1, $2, $3) ON CONFLICT (meter_id, ts) DO NOTHING';
     const first = await t.db.query(insert, [meterId, ts, 10]);
     const second = await t.db.query(insert, [meterId, ts, 99]);
     expect([first.rowCount, second.rowCount]).toEqual([1, 0]);
@@ -97,7 +102,10 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
     ['negative energy counter', 'import_kwh', -5],
   ])('rejects a physically impossible reading: %s', async (_label, column, value) => {
     await expect(
-      t.db.query(`INSERT INTO readings (meter_id, ts, ${column}) VALUES ($1, '2026-03-03T00:00:00Z', $2)`, [meterId, value]),
+      t.db.query(`INSERT INTO readings (meter_id, ts, ${column}) VALUES ($1, '2026-03-03T00:00:00Z', $2)`, [
+        meterId,
+        value,
+      ]),
     ).rejects.toMatchObject({ code: '23514' });
   });
 
@@ -113,8 +121,28 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
                           voltage_min_v, voltage_max_v, import_kwh_first, import_kwh_last
                      FROM load_15m WHERE meter_id = $1 AND bucket >= '2026-03-04T10:00:00Z' AND bucket < '2026-03-04T11:00:00Z' ORDER BY bucket`;
     const expected = [
-      { bucket: new Date('2026-03-04T10:00:00Z'), samples: 15, avg: 107, min: 100, max: 114, voltage_min_v: 218, voltage_max_v: 222, import_kwh_first: 1000, import_kwh_last: 1028 },
-      { bucket: new Date('2026-03-04T10:15:00Z'), samples: 15, avg: 122, min: 115, max: 129, voltage_min_v: 218, voltage_max_v: 222, import_kwh_first: 1030, import_kwh_last: 1058 },
+      {
+        bucket: new Date('2026-03-04T10:00:00Z'),
+        samples: 15,
+        avg: 107,
+        min: 100,
+        max: 114,
+        voltage_min_v: 218,
+        voltage_max_v: 222,
+        import_kwh_first: 1000,
+        import_kwh_last: 1028,
+      },
+      {
+        bucket: new Date('2026-03-04T10:15:00Z'),
+        samples: 15,
+        avg: 122,
+        min: 115,
+        max: 129,
+        voltage_min_v: 218,
+        voltage_max_v: 222,
+        import_kwh_first: 1030,
+        import_kwh_last: 1058,
+      },
     ];
     // real-time aggregation: nothing materialised yet
     expect((await t.db.query(query, [meterId])).rows).toEqual(expected);
@@ -154,7 +182,11 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
 
   it('loads the demo fleet idempotently with computed tiers', async () => {
     const count = async () =>
-      (await t.db.query('SELECT (SELECT count(*) FROM managers) m, (SELECT count(*) FROM accounts) a, (SELECT count(*) FROM meters) r')).rows[0];
+      (
+        await t.db.query(
+          'SELECT (SELECT count(*) FROM managers) m, (SELECT count(*) FROM accounts) a, (SELECT count(*) FROM meters) r',
+        )
+      ).rows[0];
     const before = await count();
     await loadFleet(t.db, demoFleet);
     expect(await count()).toEqual(before);
@@ -174,7 +206,9 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
     const runner = createJobRunner({ db: t.db, logger: silent, runTimescaleJobs: false });
     const ran = await runner.runDueTimescaleJobs();
     await runner.stop();
-    const jobs = await t.db.query<{ job_id: number }>("SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'");
+    const jobs = await t.db.query<{ job_id: number }>(
+      "SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'",
+    );
     expect(ran).toContain(jobs.rows[0]!.job_id);
     const chunks = await t.db.query(
       `SELECT is_compressed FROM timescaledb_information.chunks WHERE hypertable_name = 'readings' AND range_end < now() - interval '8 days'`,

@@ -18,7 +18,8 @@ describe('fleet file', () => {
   it('accepts the checked-in demo fleet with the industries the demo promises', () => {
     const fleet = parseFleet(demo);
     const industries = fleet.accounts.map((a) => a.industry);
-    for (const i of ['steel', 'chemical', 'data_centre', 'hospital', 'cold_storage', 'office']) expect(industries).toContain(i);
+    for (const i of ['steel', 'chemical', 'data_centre', 'hospital', 'cold_storage', 'office'])
+      expect(industries).toContain(i);
     expect(fleet.accounts.flatMap((a) => a.meters).some((m) => m.protocol === 'mqtt')).toBe(true);
   });
 

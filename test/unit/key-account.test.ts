@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type AccountFacts, classifyAccount, keyAccountPolicySchema } from '../../lib/index.ts';
 
-const base: AccountFacts = { contractedCapacityKva: 100, annualConsumptionKwh: 0, dualSupply: false, importanceGrade: 'none' };
+const base: AccountFacts = {
+  contractedCapacityKva: 100,
+  annualConsumptionKwh: 0,
+  dualSupply: false,
+  importanceGrade: 'none',
+};
 const tierOf = (facts: Partial<AccountFacts>) => classifyAccount({ ...base, ...facts }).tier;
 
 describe('key-account qualification (domain.md §1)', () => {
