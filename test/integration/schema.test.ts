@@ -223,6 +223,7 @@ describe.each(BACKENDS)('schema and migrations on $name', (backend) => {
   });
 });
 
-describe.skipIf(externalBackend !== undefined)('external TimescaleDB server', () => {
-  it('is skipped: set KAM_TEST_TIMESCALE_URL=postgres://… (a TimescaleDB server) to run the contract suite against it', () => {});
-});
+if (!externalBackend) {
+  // Listed as skipped in the run's counts so nobody mistakes the embedded run for both.
+  it.skip('runs the same contract suite on a TimescaleDB server (set KAM_TEST_TIMESCALE_URL to an admin URL)', () => {});
+}
