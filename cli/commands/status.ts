@@ -63,7 +63,7 @@ async function askRunningInstance(config: Config): Promise<StatusReport | undefi
 
 async function readDatabaseDirectly(config: Config, logger: Logger): Promise<StatusReport | undefined> {
   try {
-    const { db, close } = await openDatabase(config, logger.child({ level: 'warn' }));
+    const { db, close } = await openDatabase(config, logger.child({}, { level: 'warn' }));
     try {
       await migrate(db);
       return {
