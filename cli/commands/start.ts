@@ -1,6 +1,8 @@
 import type { Config, Logger } from '../../lib/index.ts';
 import { startSystem } from '../../services/system/index.ts';
 
+const REPEATED_SIGNAL_GRACE_MS = 1000;
+
 export async function runStart({ config, logger }: { config: Config; logger: Logger }): Promise<number> {
   const system = await startSystem(config, logger);
   logger.info(
@@ -9,14 +11,16 @@ export async function runStart({ config, logger }: { config: Config; logger: Log
   );
 
   return new Promise<number>((resolve) => {
-    let stopping = false;
+    let firstSignalAt: number | undefined;
     const shutdown = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        // A second Ctrl-C while stopping: the operator insists.
+      if (firstSignalAt !== undefined) {
+        // The same Ctrl-C can arrive twice within milliseconds (from the terminal and relayed by
+        // npm); only a later one means the operator insists.
+        if (Date.now() - firstSignalAt < REPEATED_SIGNAL_GRACE_MS) return;
         logger.warn({ signal }, 'forced exit');
         process.exit(1);
       }
-      stopping = true;
+      firstSignalAt = Date.now();
       logger.info({ signal }, 'stopping');
       system.stop().then(
         () => resolve(0),

@@ -1,13 +1,15 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPool, startEmbeddedTimescale } from '../../lib/index.ts';
+import { createPool, readMigrations, startEmbeddedTimescale } from '../../lib/index.ts';
 import { getFreePort } from '../support/free-port.ts';
-import { type KamProcess, spawnKam, waitForHttp } from '../support/kam-process.ts';
+import { type KamProcess, ROOT, spawnKam, waitForHttp } from '../support/kam-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kam-e2e-'));
 const running: KamProcess[] = [];
+const LATEST_SCHEMA = readMigrations().at(-1)!.version;
 
 afterAll(() => {
   for (const p of running) p.child.kill('SIGKILL');
@@ -32,7 +34,13 @@ describe('kam start (embedded stack)', () => {
   it('comes up migrated with the demo fleet, then stops cleanly on Ctrl-C', async () => {
     const { kam, base } = await startKam();
     const status = (await (await fetch(`${base}/status`)).json()) as { fleet: Record<string, unknown> };
-    expect(status.fleet).toMatchObject({ schemaVersion: 4, managers: 3, accounts: 8, meters: 15, readings: 0 });
+    expect(status.fleet).toMatchObject({
+      schemaVersion: LATEST_SCHEMA,
+      managers: 3,
+      accounts: 8,
+      meters: 15,
+      readings: 0,
+    });
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect(await stopWithCtrlC(kam)).toBe(0);
     expect(kam.output()).toMatch(/embedded TimescaleDB stopped/);
@@ -51,7 +59,7 @@ describe('kam start (embedded stack)', () => {
 
     const { kam, base } = await startKam();
     const status = (await (await fetch(`${base}/status`)).json()) as { fleet: Record<string, unknown> };
-    expect(status.fleet).toMatchObject({ schemaVersion: 4, meters: 15, readings: 1 });
+    expect(status.fleet).toMatchObject({ schemaVersion: LATEST_SCHEMA, meters: 15, readings: 1 });
     expect(kam.output()).not.toMatch(/migration applied/);
     expect(await stopWithCtrlC(kam)).toBe(0);
   });
@@ -68,6 +76,21 @@ describe('kam start (embedded stack)', () => {
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/DB_DATA_DIR_LOCKED/);
     expect(await stopWithCtrlC(kam)).toBe(0);
+  });
+
+  it('stops when `npm start` itself gets SIGINT, as a script or supervisor sends it', async () => {
+    const port = await getFreePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), KAM_DATA_DIR: dataDir, KAM_MQTT_PORT: '0', KAM_DEMO: 'false' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 45_000, () => npm.exitCode === null);
+    npm.kill('SIGINT');
+    expect(await exited).toBe(0);
+    // the embedded database released the folder, so the system really stopped
+    expect(existsSync(join(dataDir, 'kam.lock'))).toBe(false);
   });
 
   it('stops at start-up with the bad variable named', async () => {
