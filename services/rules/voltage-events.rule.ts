@@ -1,0 +1,88 @@
+import type { Reading } from '../../lib/index.ts';
+import type { ConditionResult } from './alert-kinds.ts';
+import { isAbove, isAtLeast, isBelow, round6 } from './compare.ts';
+import type { ResolvedMeterContext } from './meter-context.ts';
+import type { RulesConfig } from './rules-config.ts';
+import { elementChannels, type VoltageChannel } from './voltage-channels.ts';
+
+// Meter events of domain.md §4 (DL/T 645-2007 / DL/T 698.45 firmware defaults), per metering
+// element. An element without a current value cannot be judged (both events depend on it) and
+// produces no result, so its alert state is held.
+
+const pctOf = (value: number, ref: number) => (value / ref) * 100;
+
+function judged(ctx: ResolvedMeterContext, reading: Reading): (VoltageChannel & { currentA: number })[] {
+  return elementChannels(reading, ctx).filter(
+    (e): e is VoltageChannel & { currentA: number } => e.currentA !== undefined,
+  );
+}
+
+/**
+ * Loss of voltage 失压 (domain.md §4): element U < 78 % Un while its I > 0.5 % Ib; recovers at
+ * U ≥ 85 % Un. Three-wire meters have no phase-B element (not evaluated, domain.md §4).
+ */
+export function evaluateLossOfVoltage(
+  reading: Reading,
+  ctx: ResolvedMeterContext,
+  config: RulesConfig,
+): ConditionResult[] {
+  const c = config.lossOfVoltage;
+  return judged(ctx, reading).map((e) => {
+    const uPct = pctOf(e.voltageV, e.nominalV);
+    const iPct = pctOf(e.currentA, ctx.basicCurrentA);
+    return {
+      kind: 'loss_of_voltage',
+      channel: e.channel,
+      active: isBelow(uPct, c.triggerPctUn) && isAbove(iPct, c.minCurrentPctIb),
+      clearable: isAtLeast(uPct, c.recoveryPctUn),
+      measured: round6(uPct),
+      limit: c.triggerPctUn,
+      recoveryLimit: c.recoveryPctUn,
+      unit: '% Un',
+      details: {
+        voltageV: e.voltageV,
+        nominalV: round6(e.nominalV),
+        currentA: e.currentA,
+        currentPctIb: round6(iPct),
+        minCurrentPctIb: c.minCurrentPctIb,
+        basicCurrentA: round6(ctx.basicCurrentA),
+        source: e.source,
+      },
+    };
+  });
+}
+
+/**
+ * Phase break 断相 (domain.md §4): element U < 60 % Un and I < 0.5 % Ib; recovers at U ≥ 60 % Un.
+ * The trigger and recovery voltage are the same; the 60 s delays are the hysteresis.
+ */
+export function evaluatePhaseBreak(
+  reading: Reading,
+  ctx: ResolvedMeterContext,
+  config: RulesConfig,
+): ConditionResult[] {
+  const c = config.phaseBreak;
+  return judged(ctx, reading).map((e) => {
+    const uPct = pctOf(e.voltageV, e.nominalV);
+    const iPct = pctOf(e.currentA, ctx.basicCurrentA);
+    return {
+      kind: 'phase_break',
+      channel: e.channel,
+      active: isBelow(uPct, c.triggerPctUn) && isBelow(iPct, c.maxCurrentPctIb),
+      clearable: isAtLeast(uPct, c.recoveryPctUn),
+      measured: round6(uPct),
+      limit: c.triggerPctUn,
+      recoveryLimit: c.recoveryPctUn,
+      unit: '% Un',
+      details: {
+        voltageV: e.voltageV,
+        nominalV: round6(e.nominalV),
+        currentA: e.currentA,
+        currentPctIb: round6(iPct),
+        maxCurrentPctIb: c.maxCurrentPctIb,
+        basicCurrentA: round6(ctx.basicCurrentA),
+        source: e.source,
+      },
+    };
+  });
+}
