@@ -15,13 +15,19 @@ export async function startEmbeddedBroker(
   const host = options.host ?? '127.0.0.1';
   const broker = await Aedes.createBroker();
   const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // the broker holds timers of its own: close it, or the process never exits
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `mqtt://${host}:${port}`;
   options.logger?.info({ url }, 'embedded MQTT broker ready');
