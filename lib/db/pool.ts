@@ -30,8 +30,10 @@ const CONNECT_RETRY_MS = 50;
 
 class KamPool implements Db {
   readonly #pool: pg.Pool;
+  readonly #logger: Logger | undefined;
 
   constructor(url: string, options: PoolOptions) {
+    this.#logger = options.logger;
     this.#pool = new pg.Pool({
       connectionString: url,
       max: options.max,
@@ -52,15 +54,42 @@ class KamPool implements Db {
    */
   async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     const client = await this.connect();
+    let failure: Error | undefined;
     try {
       return await client.query<R>(text, values);
+    } catch (err) {
+      // An SQL error leaves the connection usable (keep it: see above); anything else means the
+      // connection is gone and the client must not go back to the pool.
+      if (!isSqlError(err)) failure = err as Error;
+      throw err;
     } finally {
-      client.release();
+      client.release(failure);
     }
   }
 
-  /** Retries a refused connection briefly: the server may still be closing the previous one. */
+  /**
+   * Checks out a client that cannot crash the process: a connection lost while the client is
+   * checked out emits 'error' on it, which pg leaves unhandled. The client is then destroyed on
+   * release instead of going back to the pool.
+   */
   async connect(): Promise<DbClient> {
+    const client = await this.#connectWithRetry();
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+      this.#logger?.warn({ err }, 'database connection lost during use');
+    };
+    client.on('error', onError);
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      client.off('error', onError);
+      return release(err ?? lost);
+    };
+    return client;
+  }
+
+  /** Retries a refused connection briefly: the server may still be closing the previous one. */
+  async #connectWithRetry(): Promise<DbClient> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#pool.connect();
@@ -74,6 +103,12 @@ class KamPool implements Db {
   end(): Promise<void> {
     return this.#pool.end();
   }
+}
+
+function isSqlError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  // SQLSTATE: five characters; class 08 is "connection exception", 57 "operator intervention"
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
 }
 
 function isRefusedConnection(err: unknown): boolean {
