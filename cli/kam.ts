@@ -4,6 +4,8 @@ import { ConfigError, KamError, loadConfig, createLogger, type Config, type Logg
 import { runMigrate } from './commands/migrate.ts';
 import { runStart } from './commands/start.ts';
 import { runStatus } from './commands/status.ts';
+import { runIngestCommand } from '../ingest/index.ts';
+import { runSimCommand } from '../simulators/index.ts';
 
 const USAGE = `kam — Key-Account Monitor
 
@@ -14,6 +16,8 @@ Commands:
                    DATABASE_URL / MQTT_URL are set), with the demo fleet
   migrate          apply pending database migrations and exit
   status [--json]  what is running, the database, fleet counts
+  ingest           ingest alone (Modbus poller + MQTT subscriber) against DATABASE_URL
+  sim [options]    a simulated meter fleet (kam sim --help)
   help             this text
 
 Configuration comes from environment variables (see README): DATABASE_URL, MQTT_URL,
@@ -25,6 +29,10 @@ const COMMANDS: Record<string, Command> = {
   start: runStart,
   migrate: runMigrate,
   status: runStatus,
+  ingest: ({ config, logger }) => runIngestCommand(config, logger),
+  sim: async ({ logger, args }) => {
+    await runSimCommand(args, { logger });
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -12,3 +12,4 @@ export * from './domain/key-account.ts';
 export { parseFleet, readFleetFile, loadFleet, type FleetLoadResult } from './fleet/load-fleet.ts';
 export type { Fleet, FleetAccount, FleetMeter, FleetManager } from './fleet/fleet-schema.ts';
 export { readFleetStatus, type FleetStatus } from './db/fleet-status.ts';
+export { runUntilSignal } from './process/run-until-signal.ts';

@@ -46,6 +46,8 @@ export const configSchema = z.object({
   KAM_FLEET_FILE: z.preprocess(emptyToUndefined, z.string().default('fleet/demo-fleet.json')),
   /** Run the demo fleet's simulated meters inside `kam start`. */
   KAM_DEMO: z.preprocess(emptyToUndefined, booleanFlag.default(true)),
+  /** Fault scenario for the demo meters; empty string = none. */
+  KAM_DEMO_SCENARIO: z.string().default('fleet/demo-scenario.json'),
   /** Cron expression for the embedded TimescaleDB job runner. */
   KAM_JOBS_CRON: z.preprocess(emptyToUndefined, z.string().default('*/1 * * * *')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
@@ -64,6 +66,7 @@ export interface Config {
   readonly embeddedMqttPort: number;
   readonly fleetFile: string;
   readonly demo: boolean;
+  readonly demoScenarioFile: string | undefined;
   readonly jobsCron: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -113,6 +116,7 @@ function toConfig(raw: RawConfig): Config {
     embeddedMqttPort: raw.KAM_MQTT_PORT,
     fleetFile: resolve(raw.KAM_FLEET_FILE),
     demo: raw.KAM_DEMO,
+    demoScenarioFile: raw.KAM_DEMO_SCENARIO ? resolve(raw.KAM_DEMO_SCENARIO) : undefined,
     jobsCron: raw.KAM_JOBS_CRON,
     logLevel: raw.LOG_LEVEL,
   });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   type Config,
@@ -12,8 +13,10 @@ import {
   startEmbeddedBroker,
   startEmbeddedTimescale,
 } from '../../lib/index.ts';
+import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { buildApi } from '../api/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/index.ts';
+import { startDemoSimulators } from './demo-simulators.ts';
 
 export interface RunningSystem {
   readonly db: Db;
@@ -21,6 +24,7 @@ export interface RunningSystem {
   readonly mqttUrl: string;
   readonly httpUrl: string;
   readonly jobs: JobRunner;
+  readonly ingest: RunningIngest;
   stop(): Promise<void>;
 }
 
@@ -59,8 +63,9 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stack.push({ name: 'db-pool', stop: () => db.end() });
 
     await migrate(db, { logger: logger.child({ component: 'migrate' }) });
-    if (existsSync(config.fleetFile)) {
-      await loadFleet(db, readFleetFile(config.fleetFile), logger.child({ component: 'fleet' }));
+    const fleet = existsSync(config.fleetFile) ? readFleetFile(config.fleetFile) : undefined;
+    if (fleet) {
+      await loadFleet(db, fleet, logger.child({ component: 'fleet' }));
     } else {
       logger.warn({ fleetFile: config.fleetFile }, 'no fleet file; starting with an empty fleet');
     }
@@ -74,6 +79,27 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     } else {
       components.mqtt = { mode: 'external' };
     }
+
+    if (config.demo && fleet) {
+      const sim = await startDemoSimulators({
+        db,
+        fleet,
+        mqttUrl,
+        scenarioFile: config.demoScenarioFile,
+        logger: logger.child({ component: 'demo-simulators' }),
+      });
+      stack.push({ name: 'demo-simulators', stop: () => sim.stop() });
+      components.simulators = { meters: sim.meters.length };
+    }
+
+    const ingest = await startIngest({
+      db,
+      logger: logger.child({ component: 'ingest' }),
+      spoolDir: join(config.dataDir, 'spool'),
+      mqttUrl,
+    });
+    stack.push({ name: 'ingest', stop: () => ingest.stop() });
+    components.ingest = { meters: ingest.meters().length };
 
     const jobs = createJobRunner({
       db,
@@ -97,6 +123,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       mqttUrl,
       httpUrl,
       jobs,
+      ingest,
       stop: stopAll,
     };
   } catch (err) {
