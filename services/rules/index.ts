@@ -91,3 +91,54 @@ export {
   type IgnoredReason,
   type RuleInput,
 } from './evaluate-readings.ts';
+export { excuseMonitoringOutage } from './monitoring-outage.ts';
+
+// The database adapter, the service loop, the alert lifecycle and the CLI commands (I/O at the
+// edges, built on the pure core above).
+export {
+  rulesServiceConfigSchema,
+  parseRulesServiceConfig,
+  type RulesServiceConfig,
+  type RulesServiceConfigInput,
+} from './rules-service-config.ts';
+export {
+  createRulesService,
+  startRulesService,
+  type RulesService,
+  type RulesServiceOptions,
+  type RulesRunResult,
+} from './rules-service.ts';
+export {
+  loadMeterContexts,
+  loadRulesState,
+  readFleetWatermark,
+  readReadingsAfter,
+  type MeterContextLoad,
+  type StoredRulesState,
+} from './rules-repository.ts';
+export {
+  acknowledgeAlert,
+  commentOnAlert,
+  resolveAlert,
+  listAlerts,
+  getAlert,
+  listAlertEvents,
+  applyTransitions,
+  RULES_ACTOR,
+  type AlertRecord,
+  type AlertEventRecord,
+  type AlertFilter,
+  type AlertState,
+  type AlertAction,
+  type LifecycleOptions,
+  type AppliedTransitions,
+} from './alert-repository.ts';
+export { AlertError, RulesServiceError, type AlertErrorCode, type RulesServiceErrorCode } from './errors.ts';
+export {
+  runRulesCommand,
+  listOpenAlertsCommand,
+  formatTable,
+  displayWidth,
+  type RulesCommandOptions,
+  type TextSink,
+} from './commands.ts';
