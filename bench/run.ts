@@ -4,6 +4,7 @@
 const BENCHES: Array<{ name: string; module: string; entry: string }> = [
   { name: 'simulators', module: './simulators.bench.ts', entry: 'runSimulatorBench' },
   { name: 'ingest', module: './ingest.bench.ts', entry: 'runIngestBench' },
+  { name: 'alerts', module: './alerts.bench.ts', entry: 'runAlertsBench' },
 ];
 
 const only = process.argv.slice(2);

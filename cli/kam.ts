@@ -6,6 +6,7 @@ import { runStart } from './commands/start.ts';
 import { runStatus } from './commands/status.ts';
 import { runIngestCommand } from '../ingest/index.ts';
 import { runSimCommand } from '../simulators/index.ts';
+import { runAlerts, runRules } from './commands/alerts.ts';
 
 const USAGE = `kam — Key-Account Monitor
 
@@ -16,6 +17,8 @@ Commands:
                    DATABASE_URL / MQTT_URL are set), with the demo fleet
   migrate          apply pending database migrations and exit
   status [--json]  what is running, the database, fleet counts
+  rules            rules service and notifier alone
+  alerts           list open alerts
   ingest           ingest alone (Modbus poller + MQTT subscriber) against DATABASE_URL
   sim [options]    a simulated meter fleet (kam sim --help)
   help             this text
@@ -30,6 +33,8 @@ const COMMANDS: Record<string, Command> = {
   migrate: runMigrate,
   status: runStatus,
   ingest: ({ config, logger }) => runIngestCommand(config, logger),
+  rules: runRules,
+  alerts: runAlerts,
   sim: async ({ logger, args }) => {
     await runSimCommand(args, { logger });
   },

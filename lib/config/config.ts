@@ -50,12 +50,41 @@ export const configSchema = z.object({
   KAM_DEMO_SCENARIO: z.string().default('fleet/demo-scenario.json'),
   /** Cron expression for the embedded TimescaleDB job runner. */
   KAM_JOBS_CRON: z.preprocess(emptyToUndefined, z.string().default('*/1 * * * *')),
+  /** Pause between rules evaluation cycles. */
+  KAM_RULES_INTERVAL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int('KAM_RULES_INTERVAL_MS must be an integer').min(10).max(3_600_000).default(5_000),
+  ),
+  // Notifier settings are validated by services/notify (notifyConfigFromEnv) at start-up; here
+  // they are only collected, so that this stays the one place that reads the environment.
+  KAM_PUBLIC_URL: z.string().optional(),
+  KAM_SMTP_URL: z.string().optional(),
+  KAM_SMTP_FROM: z.string().optional(),
+  KAM_WEBHOOK_URL: z.string().optional(),
+  KAM_WEBHOOK_SECRET: z.string().optional(),
+  KAM_SMS_URL: z.string().optional(),
+  KAM_SMS_TOKEN: z.string().optional(),
+  KAM_ESCALATION_MINUTES: z.string().optional(),
+  KAM_NOTIFY_INTERVAL_MS: z.string().optional(),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
   /** Optional JSON config file with the same keys; environment wins over the file. */
   KAM_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
+
+const NOTIFY_ENV_VARS = [
+  'KAM_PUBLIC_URL',
+  'KAM_SMTP_URL',
+  'KAM_SMTP_FROM',
+  'KAM_WEBHOOK_URL',
+  'KAM_WEBHOOK_SECRET',
+  'KAM_SMS_URL',
+  'KAM_SMS_TOKEN',
+  'KAM_ESCALATION_MINUTES',
+  'KAM_NOTIFY_INTERVAL_MS',
+] as const;
+type NotifyEnvVar = (typeof NOTIFY_ENV_VARS)[number];
 
 export interface Config {
   readonly databaseUrl: string | undefined;
@@ -68,6 +97,9 @@ export interface Config {
   readonly demo: boolean;
   readonly demoScenarioFile: string | undefined;
   readonly jobsCron: string;
+  readonly rulesIntervalMs: number;
+  /** raw notifier variables, parsed by services/notify at start-up */
+  readonly notifyEnv: Readonly<Record<NotifyEnvVar, string | undefined>>;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -118,6 +150,10 @@ function toConfig(raw: RawConfig): Config {
     demo: raw.KAM_DEMO,
     demoScenarioFile: raw.KAM_DEMO_SCENARIO ? resolve(raw.KAM_DEMO_SCENARIO) : undefined,
     jobsCron: raw.KAM_JOBS_CRON,
+    rulesIntervalMs: raw.KAM_RULES_INTERVAL_MS,
+    notifyEnv: Object.freeze(
+      Object.fromEntries(NOTIFY_ENV_VARS.map((k) => [k, raw[k]])) as Record<NotifyEnvVar, string | undefined>,
+    ),
     logLevel: raw.LOG_LEVEL,
   });
 }

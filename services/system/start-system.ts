@@ -16,6 +16,8 @@ import {
 import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { buildApi } from '../api/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/index.ts';
+import { createNotifier, notifyConfigFromEnv } from '../notify/index.ts';
+import { startRulesService, type RulesService } from '../rules/index.ts';
 import { startDemoSimulators } from './demo-simulators.ts';
 
 export interface RunningSystem {
@@ -25,6 +27,7 @@ export interface RunningSystem {
   readonly httpUrl: string;
   readonly jobs: JobRunner;
   readonly ingest: RunningIngest;
+  readonly rules: RulesService;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,8 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stack.length = 0;
   };
 
+  // Validate the notifier settings before anything starts: a bad value names its variable.
+  const notifyConfig = notifyConfigFromEnv(config.notifyEnv);
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
@@ -101,6 +106,18 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stack.push({ name: 'ingest', stop: () => ingest.stop() });
     components.ingest = { meters: ingest.meters().length };
 
+    const rules = startRulesService({
+      db,
+      logger,
+      config: { notify: notifyConfig },
+      intervalMs: config.rulesIntervalMs,
+    });
+    stack.push({ name: 'rules', stop: () => rules.stop() });
+    const notifier = createNotifier({ db, logger, config: notifyConfig });
+    notifier.start();
+    stack.push({ name: 'notifier', stop: () => notifier.stop() });
+    components.alerts = { rulesIntervalMs: config.rulesIntervalMs, channels: notifier.channels };
+
     const jobs = createJobRunner({
       db,
       logger: logger.child({ component: 'jobs' }),
@@ -124,6 +141,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       httpUrl,
       jobs,
       ingest,
+      rules,
       stop: stopAll,
     };
   } catch (err) {
