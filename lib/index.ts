@@ -1,6 +1,6 @@
 // The shared home: config, database access, domain types and logging. Other areas import
 // only from here (conventions.md §1).
-export { loadConfig, configSchema, type Config } from './config/config.ts';
+export { loadConfig, configSchema, NOTIFY_ENV_VARS, type Config, type NotifyEnvVar } from './config/config.ts';
 export { KamError, ConfigError, MigrationError, FleetError, DatabaseError } from './errors.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createPool, withTransaction, type Db, type DbClient } from './db/pool.ts';
@@ -13,3 +13,4 @@ export { parseFleet, readFleetFile, loadFleet, type FleetLoadResult } from './fl
 export type { Fleet, FleetAccount, FleetMeter, FleetManager } from './fleet/fleet-schema.ts';
 export { readFleetStatus, type FleetStatus } from './db/fleet-status.ts';
 export { runUntilSignal } from './process/run-until-signal.ts';
+export * from './domain/alert.ts';

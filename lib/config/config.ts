@@ -73,7 +73,8 @@ export const configSchema = z.object({
 
 type RawConfig = z.infer<typeof configSchema>;
 
-const NOTIFY_ENV_VARS = [
+/** Notifier variables: collected here, validated by services/notify (notifyConfigFromEnv). */
+export const NOTIFY_ENV_VARS = [
   'KAM_PUBLIC_URL',
   'KAM_SMTP_URL',
   'KAM_SMTP_FROM',
@@ -84,7 +85,7 @@ const NOTIFY_ENV_VARS = [
   'KAM_ESCALATION_MINUTES',
   'KAM_NOTIFY_INTERVAL_MS',
 ] as const;
-type NotifyEnvVar = (typeof NOTIFY_ENV_VARS)[number];
+export type NotifyEnvVar = (typeof NOTIFY_ENV_VARS)[number];
 
 export interface Config {
   readonly databaseUrl: string | undefined;

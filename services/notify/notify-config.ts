@@ -1,36 +1,11 @@
 import { z } from 'zod';
-import { ConfigError } from '../../lib/index.ts';
-import type { AlertKind, Severity } from '../rules/index.ts';
+import { ALERT_KINDS, ConfigError, NOTIFY_ENV_VARS, SEVERITIES } from '../../lib/index.ts';
 
 // Notifier settings (docs/notify.md). Defaults suit the embedded demo: no SMTP server, no
 // webhook and no SMS gateway configured → those channels are disabled and their outbox rows wait
 // with status 'held' (visible in `kam alerts` and the database) until the channel is configured.
 // Secrets (SMTP password, webhook secret, SMS token) come in through this config only.
 //
-// This module imports only types from services/rules, so the two areas have no runtime cycle
-// (services/rules imports the notifier to write outbox rows in its transaction).
-
-export const NOTIFY_SEVERITIES = ['critical', 'major', 'minor', 'info'] as const satisfies readonly Severity[];
-
-/** Every alert kind (mirrors migrations/004 CHECK); the compiler keeps it in step with the core. */
-export const NOTIFY_ALERT_KINDS = [
-  'under_voltage',
-  'over_voltage',
-  'loss_of_voltage',
-  'phase_break',
-  'voltage_unbalance',
-  'current_unbalance',
-  'low_power_factor',
-  'over_compensation',
-  'over_demand',
-  'reverse_power',
-  'communication_lost',
-  'stale_values',
-  'abnormal_consumption',
-] as const satisfies readonly AlertKind[];
-type MissingKinds = Exclude<AlertKind, (typeof NOTIFY_ALERT_KINDS)[number]>;
-const _allKindsListed: MissingKinds extends never ? true : never = true;
-void _allKindsListed;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const ms = (def: number) => z.number().int().min(0).max(86_400_000).default(def);
@@ -81,15 +56,15 @@ export const notifyConfigSchema = z.object({
    */
   escalationMinutes: z.object({ A: minutes(15), B: minutes(60), C: minutes(240) }).prefault({}),
   /** severities that escalate; 'info' (tariff hints) does not by default */
-  escalateSeverities: z.array(z.enum(NOTIFY_SEVERITIES)).default(['critical', 'major', 'minor']),
+  escalateSeverities: z.array(z.enum(SEVERITIES)).default(['critical', 'major', 'minor']),
   /** severities that also go by SMS to the manager (and the escalation contact) */
-  smsSeverities: z.array(z.enum(NOTIFY_SEVERITIES)).default(['critical']),
+  smsSeverities: z.array(z.enum(SEVERITIES)).default(['critical']),
   /**
    * Kinds reported to the customer when accounts.notify_customer is set. domain.md §1: "abnormal
    * use is reported to the customer by SMS/phone; meter faults such as phase loss go to the
    * metering department".
    */
-  customerKinds: z.array(z.enum(NOTIFY_ALERT_KINDS)).default(['abnormal_consumption', 'over_demand']),
+  customerKinds: z.array(z.enum(ALERT_KINDS)).default(['abnormal_consumption', 'over_demand']),
   /** email the manager when an alert clears (auto-resolves) */
   notifyOnClear: z.boolean().default(true),
   worker: z
@@ -132,17 +107,7 @@ export function enabledChannels(config: NotifyConfig): NotifyChannel[] {
 }
 
 /** The environment variables this config is built from (lib/config adds them to its schema). */
-export const NOTIFY_ENV_VARS = [
-  'KAM_PUBLIC_URL',
-  'KAM_SMTP_URL',
-  'KAM_SMTP_FROM',
-  'KAM_WEBHOOK_URL',
-  'KAM_WEBHOOK_SECRET',
-  'KAM_SMS_URL',
-  'KAM_SMS_TOKEN',
-  'KAM_ESCALATION_MINUTES',
-  'KAM_NOTIFY_INTERVAL_MS',
-] as const;
+export { NOTIFY_ENV_VARS };
 
 /**
  * Map raw variable values (already read by lib/config, the only reader of process.env) to a

@@ -1,29 +1,8 @@
-// Alert vocabulary shared by every rule and the tracker. The lists mirror the CHECK
-// constraints of migrations/004_alerts_and_outbox.sql: a kind or severity the database would
-// refuse cannot be produced here.
+// Alert vocabulary shared by every rule and the tracker; the kinds, severities and phases live
+// in lib/domain/alert.ts so the notifier and the API use the same lists.
+import type { AlertKind, Phase } from '../../lib/index.ts';
 
-export const ALERT_KINDS = [
-  'under_voltage',
-  'over_voltage',
-  'loss_of_voltage',
-  'phase_break',
-  'voltage_unbalance',
-  'current_unbalance',
-  'low_power_factor',
-  'over_compensation',
-  'over_demand',
-  'reverse_power',
-  'communication_lost',
-  'stale_values',
-  'abnormal_consumption',
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-export const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const PHASES = ['A', 'B', 'C'] as const;
-export type Phase = (typeof PHASES)[number];
+export { ALERT_KINDS, SEVERITIES, PHASES, type AlertKind, type Severity, type Phase } from '../../lib/index.ts';
 
 /**
  * Where a condition was measured. A phase ('A'), a line-to-line pair ('AB', for three-wire
