@@ -5,6 +5,7 @@ const BENCHES: Array<{ name: string; module: string; entry: string }> = [
   { name: 'simulators', module: './simulators.bench.ts', entry: 'runSimulatorBench' },
   { name: 'ingest', module: './ingest.bench.ts', entry: 'runIngestBench' },
   { name: 'alerts', module: './alerts.bench.ts', entry: 'runAlertsBench' },
+  { name: 'api', module: './api.bench.ts', entry: 'runApiBench' },
 ];
 
 const only = process.argv.slice(2);

@@ -7,6 +7,7 @@ import { runStatus } from './commands/status.ts';
 import { runIngestCommand } from '../ingest/index.ts';
 import { runSimCommand } from '../simulators/index.ts';
 import { runAlerts, runRules } from './commands/alerts.ts';
+import { runUser } from './commands/user.ts';
 
 const USAGE = `kam — Key-Account Monitor
 
@@ -19,6 +20,8 @@ Commands:
   status [--json]  what is running, the database, fleet counts
   rules            rules service and notifier alone
   alerts           list open alerts
+  user add <name> --role <role>
+                   create a user (the first admin of a production install)
   ingest           ingest alone (Modbus poller + MQTT subscriber) against DATABASE_URL
   sim [options]    a simulated meter fleet (kam sim --help)
   help             this text
@@ -35,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   ingest: ({ config, logger }) => runIngestCommand(config, logger),
   rules: runRules,
   alerts: runAlerts,
+  user: runUser,
   sim: async ({ logger, args }) => {
     await runSimCommand(args, { logger });
   },

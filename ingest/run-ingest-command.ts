@@ -20,7 +20,13 @@ export async function runIngestCommand(config: Config, logger: Logger): Promise<
   if (!config.mqttUrl) logger.warn('MQTT_URL not set: MQTT meters are not read by this process');
   let ingest;
   try {
-    ingest = await startIngest({ db, logger, spoolDir: join(config.dataDir, 'spool'), mqttUrl: config.mqttUrl });
+    ingest = await startIngest({
+      db,
+      logger,
+      spoolDir: join(config.dataDir, 'spool'),
+      mqttUrl: config.mqttUrl,
+      instanceId: config.instanceId,
+    });
   } catch (err) {
     await db.end();
     throw err;

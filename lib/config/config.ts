@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
@@ -50,6 +51,31 @@ export const configSchema = z.object({
   KAM_DEMO_SCENARIO: z.string().default('fleet/demo-scenario.json'),
   /** Cron expression for the embedded TimescaleDB job runner. */
   KAM_JOBS_CRON: z.preprocess(emptyToUndefined, z.string().default('*/1 * * * *')),
+  /** Password of the demo users (≥ 8 characters); absent: random passwords printed at start. */
+  KAM_DEMO_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z.string().min(8, 'KAM_DEMO_PASSWORD must have at least 8 characters').optional(),
+  ),
+  /** Session cookies only over HTTPS (set true behind a TLS proxy). */
+  KAM_SECURE_COOKIES: z.preprocess(emptyToUndefined, booleanFlag.default(false)),
+  /** Session lifetime in seconds. */
+  KAM_SESSION_TTL_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).max(31_536_000).optional()),
+  /**
+   * Names this process: the MQTT client id of its persistent session (messages published while
+   * it is down are delivered when it returns) and meter_status.reported_by. Stable by default;
+   * give each ingest process its own when several run on one host.
+   */
+  KAM_INSTANCE_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'KAM_INSTANCE_ID must be 1-64 characters of A-Z a-z 0-9 _ . -')
+      .default(
+        hostname()
+          .replace(/[^A-Za-z0-9_.-]/g, '-')
+          .slice(0, 64) || 'kam',
+      ),
+  ),
   /** Pause between rules evaluation cycles. */
   KAM_RULES_INTERVAL_MS: z.preprocess(
     emptyToUndefined,
@@ -99,6 +125,9 @@ export interface Config {
   readonly demoScenarioFile: string | undefined;
   readonly jobsCron: string;
   readonly rulesIntervalMs: number;
+  readonly instanceId: string;
+  readonly demoPassword: string | undefined;
+  readonly auth: { readonly secureCookies: boolean; readonly sessionTtlS: number | undefined };
   /** raw notifier variables, parsed by services/notify at start-up */
   readonly notifyEnv: Readonly<Record<NotifyEnvVar, string | undefined>>;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -152,6 +181,9 @@ function toConfig(raw: RawConfig): Config {
     demoScenarioFile: raw.KAM_DEMO_SCENARIO ? resolve(raw.KAM_DEMO_SCENARIO) : undefined,
     jobsCron: raw.KAM_JOBS_CRON,
     rulesIntervalMs: raw.KAM_RULES_INTERVAL_MS,
+    instanceId: raw.KAM_INSTANCE_ID,
+    demoPassword: raw.KAM_DEMO_PASSWORD,
+    auth: Object.freeze({ secureCookies: raw.KAM_SECURE_COOKIES, sessionTtlS: raw.KAM_SESSION_TTL_S }),
     notifyEnv: Object.freeze(
       Object.fromEntries(NOTIFY_ENV_VARS.map((k) => [k, raw[k]])) as Record<NotifyEnvVar, string | undefined>,
     ),

@@ -37,6 +37,11 @@ export interface RulesServiceOptions {
   now?: () => Date;
   /** override config.intervalMs */
   intervalMs?: number;
+  /**
+   * Called after a cycle's transaction committed, with the ids of the alerts it opened and
+   * cleared (the live stream's fast path: only committed changes are passed on).
+   */
+  onCommitted?: (change: { opened: readonly number[]; cleared: readonly number[] }) => void;
 }
 
 export interface RulesRunResult {
@@ -165,6 +170,13 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
       return applied;
     });
     loaded = { state: result.state, cycles: expectedCycles + 1, evaluationTime };
+    if (written.opened.length + written.cleared.length > 0) {
+      try {
+        options.onCommitted?.({ opened: written.opened, cleared: written.cleared });
+      } catch (err) {
+        logger.error({ err }, 'onCommitted listener failed');
+      }
+    }
     for (const t of result.transitions) {
       logger.info(
         {

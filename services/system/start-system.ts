@@ -14,7 +14,8 @@ import {
   startEmbeddedTimescale,
 } from '../../lib/index.ts';
 import { startIngest, type RunningIngest } from '../../ingest/index.ts';
-import { buildApi } from '../api/index.ts';
+import { EventEmitter } from 'node:events';
+import { buildApi, ensureDemoUsers, formatDemoCredentials, type LiveAlertChange } from '../api/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/index.ts';
 import { createNotifier, notifyConfigFromEnv } from '../notify/index.ts';
 import { startRulesService, type RulesService } from '../rules/index.ts';
@@ -97,11 +98,17 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       components.simulators = { meters: sim.meters.length };
     }
 
+    // In-process bus for the live stream (embedded mode has one database connection, so no
+    // LISTEN/NOTIFY): ingest and the rules publish only what they have committed.
+    const events = new EventEmitter();
+    events.setMaxListeners(0);
     const ingest = await startIngest({
       db,
       logger: logger.child({ component: 'ingest' }),
       spoolDir: join(config.dataDir, 'spool'),
       mqttUrl,
+      instanceId: config.instanceId,
+      writer: { onCommitted: (readings) => events.emit('reading', readings) },
     });
     stack.push({ name: 'ingest', stop: () => ingest.stop() });
     components.ingest = { meters: ingest.meters().length };
@@ -111,6 +118,11 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       logger,
       config: { notify: notifyConfig },
       intervalMs: config.rulesIntervalMs,
+      onCommitted: ({ opened, cleared }) => {
+        publishAlertChanges(db, events, [...opened, ...cleared]).catch((err: unknown) =>
+          logger.warn({ err }, 'alert changes not published to the live stream'),
+        );
+      },
     });
     stack.push({ name: 'rules', stop: () => rules.stop() });
     const notifier = createNotifier({ db, logger, config: notifyConfig });
@@ -127,12 +139,24 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     components.jobs = { timescaleJobs: config.databaseUrl ? 'server scheduler' : 'in-process runner' };
 
-    const api = await buildApi({ db, logger, components: () => components });
+    const demoUsers = config.demo ? await ensureDemoUsers(db, { password: config.demoPassword }) : [];
+    const api = await buildApi({
+      db,
+      logger,
+      components: () => components,
+      events,
+      metricsRegistries: [ingest.registry],
+      auth: {
+        secureCookies: config.auth.secureCookies,
+        ...(config.auth.sessionTtlS ? { sessionTtlS: config.auth.sessionTtlS } : {}),
+      },
+    });
     await api.listen({ port: config.http.port, host: config.http.host });
     stack.push({ name: 'api', stop: () => api.close() });
     const { port } = api.server.address() as AddressInfo;
     const httpUrl = `http://localhost:${port}`;
     components.http = { url: httpUrl };
+    if (demoUsers.length > 0) logger.info(`\n${formatDemoCredentials(demoUsers, httpUrl)}`);
 
     return {
       db,
@@ -148,6 +172,17 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     await stopAll();
     throw err;
   }
+}
+
+async function publishAlertChanges(db: Db, events: EventEmitter, alertIds: number[]): Promise<void> {
+  const { rows } = await db.query<LiveAlertChange & { at: Date }>(
+    `SELECT id AS "alertId", account_id AS "accountId", meter_id AS "meterId", kind, severity, state,
+            CASE WHEN state = 'resolved' THEN 'cleared' ELSE 'opened' END AS action,
+            coalesce(resolved_at, opened_at) AS at
+       FROM alerts WHERE id = ANY($1)`,
+    [alertIds],
+  );
+  for (const change of rows) events.emit('alert', change);
 }
 
 /** Port 1883 is often taken by a local Mosquitto; fall back to a free port rather than fail. */
