@@ -42,6 +42,8 @@ export const meterSchema = z
     wiring: z.enum(['3P4W', '3P3W', '1P2W']).default('3P4W'),
     ratedKw: z.number().positive().optional(),
     pollIntervalS: z.number().int().min(1).max(3600).default(15),
+    /** false for a sub-meter downstream of another meter of the account (not added to its total) */
+    inAccountTotal: z.boolean().default(true),
     /** how the demo simulator drives this meter (ignored for real meters) */
     simulation: z.strictObject({ profile: z.string().min(1), seed: z.number().int().optional() }).optional(),
   })

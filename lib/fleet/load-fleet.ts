@@ -115,14 +115,15 @@ export async function loadFleet(db: Db, fleet: Fleet, logger?: Logger): Promise<
       for (const m of a.meters) {
         await client.query(
           `INSERT INTO meters (code, account_id, name, protocol, host, port, unit_id, topic, payload_format, map_name,
-             pt_ratio, ct_ratio, nominal_voltage_v, wiring, rated_kw, poll_interval_s)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+             pt_ratio, ct_ratio, nominal_voltage_v, wiring, rated_kw, poll_interval_s, in_account_total)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
            ON CONFLICT (code) DO UPDATE SET
              updated_at = now(), account_id = EXCLUDED.account_id, name = EXCLUDED.name, protocol = EXCLUDED.protocol, host = EXCLUDED.host,
              port = EXCLUDED.port, unit_id = EXCLUDED.unit_id, topic = EXCLUDED.topic,
              payload_format = EXCLUDED.payload_format, map_name = EXCLUDED.map_name, pt_ratio = EXCLUDED.pt_ratio,
              ct_ratio = EXCLUDED.ct_ratio, nominal_voltage_v = EXCLUDED.nominal_voltage_v, wiring = EXCLUDED.wiring,
-             rated_kw = EXCLUDED.rated_kw, poll_interval_s = EXCLUDED.poll_interval_s`,
+             rated_kw = EXCLUDED.rated_kw, poll_interval_s = EXCLUDED.poll_interval_s,
+             in_account_total = EXCLUDED.in_account_total`,
           [
             m.code,
             accountId,
@@ -140,6 +141,7 @@ export async function loadFleet(db: Db, fleet: Fleet, logger?: Logger): Promise<
             m.wiring,
             m.ratedKw ?? null,
             m.pollIntervalS,
+            m.inAccountTotal,
           ],
         );
         meters++;

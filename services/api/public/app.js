@@ -154,7 +154,8 @@ function onReading(r) {
     if (!meter) continue;
     meter.powerKw = r.powerKw;
     meter.ts = r.ts;
-    a.liveLoadKw = a.meters.reduce((s, m) => s + (m.powerKw ?? 0), 0);
+    // sub-meters are shown but not added: their energy is already in the incomer's
+    a.liveLoadKw = a.meters.reduce((s, m) => s + (m.inAccountTotal ? (m.powerKw ?? 0) : 0), 0);
     const el = document.querySelector(`[data-live-load="${a.id}"]`);
     if (el) {
       el.textContent = formatNumber(a.liveLoadKw);

@@ -84,7 +84,14 @@ export interface FleetAccountLive {
   contractedCapacityKva: number;
   pfTarget: number;
   managerName: string;
-  meters: Array<{ id: number; code: string; name: string; powerKw: number | null; ts: string | null }>;
+  meters: Array<{
+    id: number;
+    code: string;
+    name: string;
+    powerKw: number | null;
+    ts: string | null;
+    inAccountTotal: boolean;
+  }>;
   alerts: { critical: number; major: number; minor: number; info: number };
 }
 
@@ -94,7 +101,7 @@ export async function fleetLive(db: Db, scope: AccountScope, since: Date): Promi
     `SELECT a.id, a.code, a.name, a.tier, a.industry, a.contracted_capacity_kva AS "contractedCapacityKva",
             a.pf_target AS "pfTarget", g.name AS "managerName",
             coalesce((SELECT json_agg(json_build_object('id', m.id, 'code', m.code, 'name', m.name,
-                                                        'powerKw', r.power_kw, 'ts', r.ts) ORDER BY m.id)
+                                                        'powerKw', r.power_kw, 'ts', r.ts, 'inAccountTotal', m.in_account_total) ORDER BY m.id)
                         FROM meters m
                         LEFT JOIN LATERAL (
                           SELECT ts, power_kw FROM readings

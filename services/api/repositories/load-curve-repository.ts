@@ -189,7 +189,7 @@ export async function accountLoad15m(
   const { rows } = await db.query<{ accountId: number; ts: Date; powerKw: number }>(
     `SELECT m.account_id AS "accountId", l.bucket AS ts, sum(l.power_avg_kw)::float8 AS "powerKw"
        FROM load_15m l JOIN meters m ON m.id = l.meter_id
-      WHERE m.account_id = ANY ($1::int[]) AND l.bucket >= $2 AND l.bucket < $3 AND l.power_avg_kw IS NOT NULL
+      WHERE m.account_id = ANY ($1::int[]) AND m.in_account_total AND l.bucket >= $2 AND l.bucket < $3 AND l.power_avg_kw IS NOT NULL
       GROUP BY m.account_id, l.bucket
       ORDER BY m.account_id, l.bucket`,
     [accountIds, from, to],
@@ -215,10 +215,12 @@ export async function energyByTou(
   return rows;
 }
 
+/** The meters whose sum is the account's load (sub-meters left out: migration 008). */
 export async function meterIdsOfAccount(db: Db, accountId: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM meters WHERE account_id = $1 ORDER BY id', [
-    accountId,
-  ]);
+  const { rows } = await db.query<{ id: number }>(
+    'SELECT id FROM meters WHERE account_id = $1 AND in_account_total ORDER BY id',
+    [accountId],
+  );
   return rows.map((r) => r.id);
 }
 

@@ -115,7 +115,7 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
           const points = byAccount.get(a.id) ?? [];
           const todayPoints = points.filter((p) => Date.parse(p.ts) >= today.getTime());
           const loads = todayPoints.map((p) => p.powerKw);
-          const live = a.meters.filter((m) => m.powerKw !== null);
+          const live = a.meters.filter((m) => m.powerKw !== null && m.inAccountTotal);
           return {
             ...a,
             liveLoadKw: live.length > 0 ? live.reduce((s, m) => s + (m.powerKw ?? 0), 0) : null,

@@ -241,6 +241,38 @@ describe('load curves', () => {
     expect(huaxin.todayMaxKw as number).toBeGreaterThanOrEqual(huaxin.todayMinKw as number);
     expect(huaxin.alerts).toEqual({ critical: 0, major: 1, minor: 0, info: 0 });
   });
+  it('adds up only the meters that make the account total, not a sub-meter behind them', async () => {
+    // cloudgate-dc: two incomers make the total; the UPS output is downstream of them
+    const latest = await f.db.query<{ code: string; power_kw: number; in_account_total: boolean }>(
+      `SELECT m.code, r.power_kw, m.in_account_total FROM meters m
+         JOIN LATERAL (SELECT power_kw FROM readings WHERE meter_id = m.id ORDER BY ts DESC LIMIT 1) r ON true
+        WHERE m.account_id = $1`,
+      [f.ids.otherAccount],
+    );
+    expect(latest.rows.map((r) => [r.code, r.in_account_total]).sort()).toEqual([
+      ['cloudgate-in-a', true],
+      ['cloudgate-in-b', true],
+      ['cloudgate-ups', false],
+    ]);
+    const incomers = latest.rows.filter((r) => r.in_account_total).reduce((s, r) => s + r.power_kw, 0);
+    const overview = (await get('/api/fleet/overview')).json() as {
+      accounts: Array<{ id: number; liveLoadKw: number }>;
+    };
+    const cloudgate = overview.accounts.find((a) => a.id === f.ids.otherAccount)!;
+    expect(cloudgate.liveLoadKw).toBeCloseTo(incomers, 3);
+
+    const curve = (await get(`/api/accounts/${f.ids.otherAccount}/load?resolution=15m`)).json() as {
+      points: Array<{ ts: string; powerKw: number; meters: number }>;
+    };
+    const point = curve.points.at(-2)!;
+    const { rows } = await f.db.query<{ kw: number }>(
+      `SELECT sum(l.power_avg_kw)::float8 AS kw FROM load_15m l JOIN meters m ON m.id = l.meter_id
+        WHERE m.account_id = $1 AND m.in_account_total AND l.bucket = $2`,
+      [f.ids.otherAccount, new Date(point.ts)],
+    );
+    expect(point.meters).toBe(2);
+    expect(point.powerKw).toBeCloseTo(rows[0]!.kw, 3);
+  });
 });
 
 describe('alerts', () => {
