@@ -67,6 +67,10 @@ const STEEL_CURVE: DailyCurve = [
   [24, 0.55],
 ];
 
+// Power factors are as the meter sees them, after the site's compensation (capacitor banks,
+// SVC at arc furnaces): key accounts are billed against 0.90 (domain.md §3) and keep above it.
+// Uncompensated plant (steel ≈ 0.84, compressors ≈ 0.80) is what the low_power_factor fault
+// brings back.
 const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = {
   steel_three_shift: {
     description: 'three-shift steel works with electric arc furnace: high, flat, shift-change dips, arc noise',
@@ -75,13 +79,13 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
       weekend: STEEL_CURVE,
       holiday: STEEL_CURVE.map(([h, v]) => [h, v * 0.85] as const),
     },
-    basePf: 0.84,
-    pfWander: 0.04,
+    basePf: 0.94,
+    pfWander: 0.02,
     slowNoise: 0.03,
     fastNoise: 0.1,
     // Arc furnace tap-to-tap cycle ≈ 55 min with ≈ 8 min power-off for tapping.
     modulate: (timeMs, _local, seed) =>
-      cycleOn(timeMs, seed, 55 * MINUTE_MS, 47 / 55) ? { factor: 1 } : { factor: 0.72, pf: 0.9 },
+      cycleOn(timeMs, seed, 55 * MINUTE_MS, 47 / 55) ? { factor: 1 } : { factor: 0.72, pf: 0.96 },
   },
   factory_day_shift: {
     description: 'day-shift manufacturing: 08-17 on workdays with a lunch dip, low base load otherwise',
@@ -109,8 +113,8 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
         [24, 0.15],
       ],
     },
-    basePf: 0.86,
-    pfWander: 0.03,
+    basePf: 0.94,
+    pfWander: 0.02,
     slowNoise: 0.04,
     fastNoise: 0.02,
   },
@@ -167,8 +171,8 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
         [24, 0.48],
       ],
     },
-    basePf: 0.9,
-    pfWander: 0.02,
+    basePf: 0.94,
+    pfWander: 0.015,
     slowNoise: 0.03,
     fastNoise: 0.015,
   },
@@ -197,8 +201,8 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
         [24, 0.2],
       ],
     },
-    basePf: 0.92,
-    pfWander: 0.02,
+    basePf: 0.95,
+    pfWander: 0.015,
     slowNoise: 0.03,
     fastNoise: 0.01,
   },
@@ -220,7 +224,7 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
         [24, 0.88],
       ],
     },
-    basePf: 0.92,
+    basePf: 0.95,
     pfWander: 0.015,
     slowNoise: 0.02,
     fastNoise: 0.01,
@@ -228,7 +232,7 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
     modulate: (timeMs, local, seed) => {
       const warmth = Math.max(0, Math.cos(((local.hourOfDay - 15) / 24) * 2 * Math.PI));
       const duty = 0.55 + 0.2 * warmth;
-      return cycleOn(timeMs, seed, 40 * MINUTE_MS, duty) ? { factor: 1, pf: 0.8 } : { factor: 0.35 };
+      return cycleOn(timeMs, seed, 40 * MINUTE_MS, duty) ? { factor: 1, pf: 0.93 } : { factor: 0.35 };
     },
   },
 };

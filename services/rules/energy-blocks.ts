@@ -8,6 +8,12 @@ import type { RulesConfig } from './rules-config.ts';
 // meter replacement, domain.md §6 "never emit a negative interval") or a COUNTER_RESET flag
 // leaves the block incomplete. These blocks drive alerts only; billing never uses
 // interpolated values (domain.md §6).
+//
+// A counter may also jump forward without going backwards: a frozen meter catching up, or a
+// register set close to its maximum before a wrap. Such a block's ΔE is not energy of that
+// block, so each block's import energy is checked against the integral of the meter's own
+// power readings over the block (P = dE/dt); a block whose counter rose more than
+// `demand.counterPowerRatioMax` times that integral is dropped instead of judged.
 
 export const COUNTER_KEYS = ['importKwh', 'exportKwh', 'importKvarh', 'exportKvarh'] as const;
 export type CounterKey = (typeof COUNTER_KEYS)[number];
@@ -23,14 +29,30 @@ export interface EnergyBlock {
 
 /** Serialisable memory between readings of one meter. */
 export interface EnergyBlockMemory {
-  prev: { ts: number; counters: Counters } | null;
+  prev: { ts: number; counters: Counters; powerKw?: number } | null;
+  /**
+   * ∫P dt from the boundary to `prev`, kWh, from the power readings; null when an interval had
+   * no power reading (the check is then skipped). Absent in checkpoints written before it existed.
+   */
+  powerKwhSinceBoundary?: number | null;
   /** counters interpolated at the most recent block boundary reached */
   boundary: { atMs: number; counters: Counters } | null;
   /** the last completed block; rules keep using it until the next one completes */
   lastBlock: EnergyBlock | null;
 }
 
-export const EMPTY_ENERGY_MEMORY: EnergyBlockMemory = { prev: null, boundary: null, lastBlock: null };
+export const EMPTY_ENERGY_MEMORY: EnergyBlockMemory = {
+  prev: null,
+  boundary: null,
+  lastBlock: null,
+  powerKwhSinceBoundary: null,
+};
+
+/** Energy of a straight line of power from (t0, p0) to (t1, p1), between a and b (ms), kWh. */
+function trapezoidKwh(t0: number, p0: number, t1: number, p1: number, a: number, b: number): number {
+  const at = (t: number) => (t1 === t0 ? p1 : p0 + ((p1 - p0) * (t - t0)) / (t1 - t0));
+  return (((at(a) + at(b)) / 2) * (b - a)) / 3_600_000;
+}
 
 function countersOf(reading: Reading): Counters {
   const out: Counters = {};
@@ -60,6 +82,8 @@ export function advanceEnergyBlocks(
   memory: EnergyBlockMemory,
   reading: Reading,
   config: RulesConfig,
+  /** the meter's base power (kW): sets the slack for counter resolution in the power check */
+  basePowerKw = 0,
 ): { memory: EnergyBlockMemory; completed: EnergyBlock | null } {
   const blockMs = config.demand.blockMinutes * 60_000;
   const ts = reading.ts.getTime();
@@ -70,13 +94,21 @@ export function advanceEnergyBlocks(
   let completed: EnergyBlock | null = null;
 
   if (Object.keys(counters).length === 0) {
-    return { memory: { prev: memory.prev, boundary, lastBlock }, completed };
+    return { memory: { ...memory, boundary, lastBlock }, completed };
   }
   const prev = memory.prev;
+  const powerKw = typeof reading.values.powerKw === 'number' ? reading.values.powerKw : undefined;
+  // power integral since the boundary, up to this reading (or up to a boundary crossed on the way)
+  let integral = memory.powerKwhSinceBoundary ?? null;
+  const segment = (a: number, b: number): number | null =>
+    prev && prev.powerKw !== undefined && powerKw !== undefined
+      ? trapezoidKwh(prev.ts, prev.powerKw, ts, powerKw, a, b)
+      : null;
   if (prev === null || reset) {
     // first counters seen (or a fresh series after a reset): only a reading exactly on a
     // boundary starts a block
     boundary = ts === boundaryAtOrBefore ? { atMs: ts, counters } : null;
+    integral = 0;
   } else if (boundaryAtOrBefore > prev.ts) {
     // crossed at least one boundary since the previous reading
     const closeEnough = ts - prev.ts <= config.demand.maxInterpolationGapS * 1000;
@@ -87,6 +119,7 @@ export function advanceEnergyBlocks(
     });
     if (!closeEnough || wentBack) {
       boundary = null;
+      integral = null;
     } else {
       const atBoundary = interpolate(prev.counters, prev.ts, counters, ts, boundaryAtOrBefore);
       if (boundary && boundary.atMs === boundaryAtOrBefore - blockMs) {
@@ -96,13 +129,46 @@ export function advanceEnergyBlocks(
           const y = atBoundary[k];
           if (x !== undefined && y !== undefined && y >= x) deltas[k] = y - x;
         }
-        completed = { startMs: boundary.atMs, endMs: boundaryAtOrBefore, deltas };
-        lastBlock = completed;
+        const before = segment(prev.ts, boundaryAtOrBefore);
+        const powerKwh = integral !== null && before !== null ? integral + before : null;
+        if (consistentWithPower(deltas.importKwh, powerKwh, basePowerKw * (blockMs / 3_600_000), config)) {
+          completed = { startMs: boundary.atMs, endMs: boundaryAtOrBefore, deltas };
+          lastBlock = completed;
+        } else {
+          lastBlock = null;
+        }
       }
       boundary = { atMs: boundaryAtOrBefore, counters: atBoundary };
+      integral = segment(boundaryAtOrBefore, ts);
     }
+  } else {
+    const part = segment(prev.ts, ts);
+    integral = integral !== null && part !== null ? integral + part : null;
   }
-  return { memory: { prev: { ts, counters }, boundary, lastBlock }, completed };
+  return {
+    memory: {
+      prev: { ts, counters, ...(powerKw !== undefined ? { powerKw } : {}) },
+      boundary,
+      lastBlock,
+      powerKwhSinceBoundary: integral,
+    },
+    completed,
+  };
+}
+
+/**
+ * Does the counter's rise fit the power the meter measured? Unknown power (null) or a block
+ * too small to judge against counter resolution passes.
+ */
+function consistentWithPower(
+  importKwh: number | undefined,
+  powerKwh: number | null,
+  blockBaseKwh: number,
+  config: RulesConfig,
+): boolean {
+  if (importKwh === undefined || powerKwh === null) return true;
+  const slackKwh = (blockBaseKwh * config.demand.counterSlackPctOfBase) / 100;
+  return importKwh <= Math.max(powerKwh, 0) * config.demand.counterPowerRatioMax + slackKwh;
 }
 
 /** The last completed block if it is the one just before the reading's block, else null. */

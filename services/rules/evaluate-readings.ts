@@ -193,7 +193,7 @@ function evaluateOneReading(
   env: TrackerEnv,
 ): AlertTransition[] {
   const ts = reading.ts.getTime();
-  meter.energy = advanceEnergyBlocks(meter.energy, reading, config).memory;
+  meter.energy = advanceEnergyBlocks(meter.energy, reading, config, ctx.basePowerKw).memory;
   const input: RuleInput = { reading, ctx, config, block: currentBlock(meter.energy, ts, config) };
   const conditions = RULE_STEPS.flatMap((step) => step.evaluate(input));
   const stale = evaluateStaleValues(reading, meter.stale, ctx, config);

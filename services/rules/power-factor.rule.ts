@@ -97,7 +97,7 @@ export function evaluateLowPowerFactorInstant(
  * - instantaneous: P > 0 and Q < −dead band, at light load (P ≤ lightLoadFraction × reference
  *   load), the typical case with fixed capacitors;
  * - counters: export kvarh grew during the last 15-minute block by more than the dead band
- *   power × block length, at any load.
+ *   power × block length, at any load, in a block that imported active energy on balance.
  * Clearable when Q ≥ 0 (or not reported) and the last block exported at most half that energy.
  */
 export function evaluateOverCompensation(
@@ -122,7 +122,12 @@ export function evaluateOverCompensation(
   let exportLimitKvarh = 0;
   if (block && exportKvarh !== undefined) {
     exportLimitKvarh = deadbandKvar * ((block.endMs - block.startMs) / 3_600_000);
-    exportActive = isAbove(exportKvarh, exportLimitKvarh);
+    // domain.md §3: over-compensation is capacitive Q *while P > 0*. A block that exported more
+    // active energy than it imported is a reversed CT or generation (reverse_power, or an
+    // account that expects export): its reactive export says nothing about capacitors.
+    const { importKwh, exportKwh } = block.deltas;
+    const netExport = exportKwh !== undefined && exportKwh > (importKwh ?? 0);
+    exportActive = !netExport && isAbove(exportKvarh, exportLimitKvarh);
     exportClear = isAtMost(exportKvarh, exportLimitKvarh / 2);
   }
   return [

@@ -1,9 +1,11 @@
+import { evaluateVoltageDeviation } from './voltage-deviation.rule.ts';
 import type { Reading } from '../../lib/index.ts';
 import type { ConditionResult } from './alert-kinds.ts';
 import { isAbove, isAtLeast, isAtMost, round6 } from './compare.ts';
 import type { ResolvedMeterContext } from './meter-context.ts';
 import type { RulesConfig } from './rules-config.ts';
 import { elementChannels } from './voltage-channels.ts';
+import { evaluateLossOfVoltage, evaluatePhaseBreak } from './voltage-events.rule.ts';
 
 /**
  * Negative-sequence voltage unbalance ε_U2 (%) from the three line-to-line magnitudes, exact
@@ -62,9 +64,10 @@ export function measureVoltageUnbalance(
 }
 
 /**
- * Voltage unbalance (domain.md §5): trips above the GB/T 15543 short-term 4 %, recovers at the
- * normal 2 %. Not judged on single-phase meters, nor while any voltage is below the monitored
- * band (0.7 Un, domain.md §2): a lost phase is reported by loss of voltage / phase break.
+ * Voltage unbalance (domain.md §5): trips above the GB/T 15543 normal limit of 2 % held for ten
+ * minutes, recovers at 1.5 %. Not judged on single-phase meters, nor while any voltage (line or
+ * element) is below the monitored band (0.7 Un, domain.md §2), an element shows loss of voltage /
+ * phase break, or a voltage is out of its deviation limits: those rules report it.
  */
 export function evaluateVoltageUnbalance(
   reading: Reading,
@@ -75,8 +78,19 @@ export function evaluateVoltageUnbalance(
   const m = measureVoltageUnbalance(reading);
   if (!m) return [];
   const nominal = m.method === 'gbt15543_exact_line' ? ctx.lineNominalV : ctx.phaseNominalV;
-  const minV = (config.voltageDeviation.monitoredMinPctUn / 100) * nominal;
-  if (m.voltagesV.some((u) => u < minV)) return [];
+  const minPctUn = config.voltageDeviation.monitoredMinPctUn;
+  if (m.voltagesV.some((u) => u < (minPctUn / 100) * nominal)) return [];
+  // The line voltages of a four-wire meter stay above 0.7 Un when one phase is lost (a phase at
+  // 40 % Un leaves its two lines at ≈ 72 %), so the elements are checked as well: below 0.7 Un,
+  // or meeting the loss-of-voltage / phase-break condition (domain.md §4), the unbalance is that
+  // event's, and those rules report it.
+  if (elementChannels(reading, ctx).some((e) => (e.voltageV / e.nominalV) * 100 < minPctUn)) return [];
+  const voltageEvent = [...evaluateLossOfVoltage(reading, ctx, config), ...evaluatePhaseBreak(reading, ctx, config)];
+  if (voltageEvent.some((r) => r.active)) return [];
+  // One phase out of its deviation limits unbalances the set as a matter of course (a phase 9 %
+  // low is ε_U2 ≈ 3 %); the deviation alert names that phase, so the unbalance is not reported
+  // twice. An unbalance within the deviation limits is this rule's alone.
+  if (evaluateVoltageDeviation(reading, ctx, config).some((r) => r.active)) return [];
   const c = config.voltageUnbalance;
   return [
     {

@@ -97,6 +97,55 @@ describe('15-minute block demand from energy counters (domain.md §6)', () => {
     expect(blockDemandKw(blocks[1]!)).toBeCloseTo(1200, 6);
   });
 
+  describe('counter rise checked against the power readings (P = dE/dt)', () => {
+    const feed = (rs: ReturnType<typeof reading>[], basePowerKw = 1000) => {
+      let memory = EMPTY_ENERGY_MEMORY;
+      const done: EnergyBlock[] = [];
+      for (const r of rs) {
+        const x = advanceEnergyBlocks(memory, r, cfg, basePowerKw);
+        memory = x.memory;
+        if (x.completed) done.push(x.completed);
+      }
+      return done;
+    };
+
+    it('keeps a block of genuinely high demand: counters and power agree', () => {
+      // 1500 kW on a 1000 kW base: an over-demand, measured consistently
+      const done = feed(series(0, 1860, 60, (s) => ({ powerKw: 1500, importKwh: 1000 + (1500 * s) / 3600 })));
+      expect(done.map(blockDemandKw)).toEqual([expect.closeTo(1500, 6), expect.closeTo(1500, 6)]);
+    });
+
+    it('drops the block where a frozen counter catches up: the energy belongs to earlier blocks', () => {
+      // 600 kW throughout; the counter froze from 0 s to 1500 s, then shows the true value
+      const truth = (s: number) => 1000 + (600 * s) / 3600;
+      const done = feed(series(0, 2760, 60, (s) => ({ powerKw: 600, importKwh: s < 1500 ? truth(0) : truth(s) })));
+      // [0, 900) rose 0 kWh (frozen, consistent with "at most" the power), [900, 1800) holds the
+      // 250 kWh catch-up of a 150 kWh block: dropped; [1800, 2700) is normal again
+      expect(done.map((b) => [(b.startMs - T0) / 1000, Math.round(blockDemandKw(b) ?? NaN)])).toEqual([
+        [0, 0],
+        [1800, 600],
+      ]);
+    });
+
+    it('drops the block where a register is set close to its maximum before a wrap', () => {
+      const done = feed([
+        ...series(0, 960, 60, (s) => ({ powerKw: 800, importKwh: 500 + (800 * s) / 3600 })),
+        ...series(960, 1860, 60, (s) => ({ powerKw: 800, importKwh: 999_900 + (800 * (s - 960)) / 3600 })),
+      ]);
+      expect(done.map((b) => (b.startMs - T0) / 1000)).toEqual([0]);
+    });
+
+    it('does not judge a block without power readings, and allows counter resolution at light load', () => {
+      expect(feed(series(0, 960, 60, (s) => ({ importKwh: 1000 + (9000 * s) / 3600 })))).toHaveLength(1);
+      // 20 kW on a 1000 kW base: one 20 kWh counter step (0.01 kWh × PT 100 × CT 20) within the
+      // block is resolution, not a jump — but four steps are not
+      const stepped = (kwh: number) =>
+        feed(series(0, 960, 60, (s) => ({ powerKw: 20, importKwh: s < 450 ? 1000 : 1000 + kwh })));
+      expect(stepped(20).map(blockDemandKw)).toEqual([80]);
+      expect(stepped(80)).toEqual([]);
+    });
+  });
+
   it('leaves a block incomplete across a counter reset or a gap longer than 2 minutes', () => {
     const feed = (rs: ReturnType<typeof reading>[]) => {
       let memory = EMPTY_ENERGY_MEMORY;
@@ -176,6 +225,13 @@ describe('over-compensation (domain.md §3)', () => {
     expect(oc({ powerKw: 800, reactiveKvar: 5 }, block({ exportKvarh: 2.5 })).active).toBe(false);
     expect(oc({ powerKw: 800, reactiveKvar: 5 }, block({ exportKvarh: 1.25 })).clearable).toBe(true);
     expect(oc({ powerKw: 800, reactiveKvar: 5 }, block({ exportKvarh: 1.3 })).clearable).toBe(false);
+  });
+
+  it('does not read export kvarh as over-compensation in a block that exported active energy (reversed CT)', () => {
+    const reversed = block({ importKwh: 0, exportKwh: 200, importKvarh: 0, exportKvarh: 90 });
+    expect(oc({ powerKw: -800, reactiveKvar: -360 }, reversed)).toMatchObject({ active: false });
+    const consuming = block({ importKwh: 200, exportKwh: 0, importKvarh: 0, exportKvarh: 90 });
+    expect(oc({ powerKw: 800, reactiveKvar: -360 }, consuming)).toMatchObject({ active: true });
   });
 
   it('opens after 15 minutes of capacitive light load', () => {

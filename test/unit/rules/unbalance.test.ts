@@ -8,7 +8,7 @@ import {
   negativeSequenceUnbalancePct,
   nemaUnbalancePct,
 } from '../../../services/rules/index.ts';
-import { reading, resolved } from './rules-fixtures.ts';
+import { healthyValues, reading, resolved } from './rules-fixtures.ts';
 
 const cfg = DEFAULT_RULES_CONFIG;
 
@@ -53,27 +53,80 @@ describe('ε_U2 from line voltages (domain.md §5, GB/T 15543 exact formula)', (
   });
 });
 
-describe('voltage unbalance alert: above 4 % (short-term), recovers at 2 % (normal)', () => {
+describe('voltage unbalance alert: above 2 % (GB/T 15543 normal limit), recovers at 1.5 %', () => {
   const ctx = resolved({ nominalVoltageV: 10_000, wiring: '3P3W' });
   const at = (pct: number) => {
     const [a, b, c] = lineMagnitudes(10_000, pct * 100, 0.3);
     return evaluateVoltageUnbalance(reading(0, { voltageAbV: a, voltageBcV: b, voltageCaV: c }), ctx, cfg)[0]!;
   };
 
-  it('is active at 4.1 %, not at 4.0 %', () => {
-    expect(at(4.1).active).toBe(true);
-    expect(at(3.99).active).toBe(false);
+  it('is active above the GB/T 15543 normal limit of 2 %, not at 2.0 %', () => {
+    expect(at(2.05).active).toBe(true);
+    expect(at(1.99).active).toBe(false);
   });
 
-  it('is clearable at 2 %, and holds at 3 % (between recovery and trigger)', () => {
-    expect(at(1.99).clearable).toBe(true);
-    expect(at(3)).toMatchObject({ active: false, clearable: false });
+  it('is clearable at 1.5 %, and holds at 1.8 % (between recovery and trigger)', () => {
+    expect(at(1.49).clearable).toBe(true);
+    expect(at(1.8)).toMatchObject({ active: false, clearable: false });
+  });
+
+  it('leaves a phase out of its deviation limits to the deviation rule, and reports an unbalance within them', () => {
+    // 10 kV three-wire: line AB 9 % low breaks the ±7 % limit (GB/T 12325) → that alert names it
+    const outOfLimits = evaluateVoltageUnbalance(
+      reading(0, { voltageAbV: 9_100, voltageBcV: 10_000, voltageCaV: 10_000 }),
+      ctx,
+      cfg,
+    );
+    expect(outOfLimits).toEqual([]);
+    // lines +2 % / −2 %: inside ±7 %, ε_U2 ≈ 2.3 % → an unbalance of its own
+    const within = evaluateVoltageUnbalance(
+      reading(0, { voltageAbV: 10_200, voltageBcV: 9_800, voltageCaV: 10_000 }),
+      ctx,
+      cfg,
+    );
+    expect(within[0]).toMatchObject({ active: true });
+    expect(within[0]!.measured).toBeCloseTo(2.31, 1);
   });
 
   it('is not judged while a voltage is below 0.7 Un (phase loss is another rule)', () => {
     expect(
       evaluateVoltageUnbalance(reading(0, { voltageAbV: 10_000, voltageBcV: 6_000, voltageCaV: 10_000 }), ctx, cfg),
     ).toEqual([]);
+  });
+
+  describe('four-wire meter with a lost phase: the line voltages stay above 0.7 Un', () => {
+    // 380/220 V, Ib 100 A. Phase C at 40 % Un leaves Ubc and Uca at ≈ 72 % of 380 V, an ε_U2
+    // far above 4 %; phase B at 72 % Un with current flowing is loss of voltage (domain.md §4).
+    const four = resolved();
+    const lines = (ua: number, ub: number, uc: number) => {
+      const ph = (u: number, k: number) => [u * Math.cos((-k * 2 * Math.PI) / 3), u * Math.sin((-k * 2 * Math.PI) / 3)];
+      const [a, b, c] = [ph(ua, 0), ph(ub, 1), ph(uc, 2)];
+      const d = (x: number[], y: number[]) => Math.hypot(x[0]! - y[0]!, x[1]! - y[1]!);
+      return { voltageAbV: d(a, b), voltageBcV: d(b, c), voltageCaV: d(c, a) };
+    };
+
+    it('does not report the unbalance of a phase break (phase C at 40 % Un, no current)', () => {
+      const values = { ...healthyValues({ voltageCV: 88, currentCA: 0 }), ...lines(221, 220.5, 88) };
+      expect(Math.min(values.voltageBcV, values.voltageCaV) / 380).toBeGreaterThan(0.7);
+      expect(measureVoltageUnbalance(reading(0, values))!.pct).toBeGreaterThan(4);
+      expect(evaluateVoltageUnbalance(reading(0, values), four, cfg)).toEqual([]);
+    });
+
+    it('does not report the unbalance of a loss of voltage (phase B at 72 % Un, current flowing)', () => {
+      const values = { ...healthyValues({ voltageBV: 158.4 }), ...lines(221, 158.4, 219.8) };
+      expect(measureVoltageUnbalance(reading(0, values))!.pct).toBeGreaterThan(4);
+      expect(evaluateVoltageUnbalance(reading(0, values), four, cfg)).toEqual([]);
+    });
+
+    it('still reports the unbalance of live phases within their limits (104 %, 95 %, 100 % Un → ε_U2 ≈ 2.6 %)', () => {
+      const values = {
+        ...healthyValues({ voltageAV: 228.8, voltageBV: 209, voltageCV: 220 }),
+        ...lines(228.8, 209, 220),
+      };
+      const [result] = evaluateVoltageUnbalance(reading(0, values), four, cfg);
+      expect(result).toMatchObject({ active: true });
+      expect(result!.measured).toBeGreaterThan(2);
+    });
   });
 });
 
