@@ -72,7 +72,7 @@ export function evaluateAbnormalConsumption(
   };
   if ('meanKwh' in stat) {
     const deviation = kwh - stat.meanKwh;
-    const big = isAbove(Math.abs(deviation), c.minDeviationKwh);
+    const big = isAbove(Math.abs(deviation), Math.max(c.minDeviationKwh, (stat.meanKwh * c.minDeviationPct) / 100));
     // a zero stddev (a perfectly flat history) makes any deviation infinitely unusual: cap z so
     // the evidence stays JSON; the minimum deviation keeps noise out
     const z = stat.stddevKwh > 0 ? deviation / stat.stddevKwh : deviation === 0 ? 0 : Math.sign(deviation) * 1e9;

@@ -133,6 +133,11 @@ export {
   type LifecycleOptions,
   type AppliedTransitions,
 } from './alert-repository.ts';
+export {
+  loadConsumptionBaselines,
+  DEFAULT_BASELINE_OPTIONS,
+  type BaselineOptions,
+} from './consumption-baseline-repository.ts';
 export { AlertError, RulesServiceError, type AlertErrorCode, type RulesServiceErrorCode } from './errors.ts';
 export {
   runRulesCommand,

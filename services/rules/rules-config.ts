@@ -43,8 +43,9 @@ const durationsSchema = z
     // domain.md §6: demand is already a 15-minute average; one block above the cap opens,
     // one block back under it clears.
     over_demand: timing(0, 0),
-    // domain.md §6 slots are 15 min; one abnormal slot opens, one normal slot clears.
-    abnormal_consumption: timing(0, 0),
+    // domain.md §6 slots are 15 min. Two abnormal slots in a row open (a single odd quarter hour
+    // is a machine start, not a pattern: project default); one normal slot clears.
+    abnormal_consumption: timing(1800, 0),
     // stale/frozen: identical values for 15 min (one demand block, project default; domain.md
     // §6 and lib/domain/reading.ts QUALITY.STALE "longer than expected"). One changed
     // reading proves the meter is alive again: clear at once.
@@ -238,14 +239,18 @@ export const rulesConfigSchema = z.object({
 
   abnormalConsumption: z
     .object({
-      // project default: |z| > 3 (≈ 0.3 % of normal slots if roughly normal) opens; ≤ 2 clears
-      zThreshold: z.number().positive().default(3),
+      // project default: |z| > 4 opens (≈ 0.006 % of normal slots if roughly normal: with 96 slots
+      // a day per meter, 3 would alarm a fleet every day); ≤ 2 clears
+      zThreshold: z.number().positive().default(4),
       recoveryZ: z.number().positive().default(2),
       // for quantile baselines: outside [low / factor, high × factor] is abnormal
       quantileFactor: z.number().min(1).default(1.5),
       // project default: ignore deviations under 1 kWh per slot (a near-zero stddev at night
       // would otherwise turn a fridge compressor into an alert)
       minDeviationKwh: z.number().min(0).default(1),
+      // ... and under this share of the slot's mean: a very steady load (a data centre) has a tiny
+      // stddev, so a few percent would be "many sigmas" yet nothing anyone should be called about
+      minDeviationPct: pct.default(30),
     })
     .prefault({}),
 

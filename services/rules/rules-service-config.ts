@@ -42,6 +42,19 @@ export const rulesServiceConfigSchema = z.object({
     .min(0)
     .max(30 * 86_400)
     .default(300),
+  /**
+   * Abnormal consumption compares each 15-minute block with the meter's own baseline per slot and
+   * day type, rebuilt from `load_15m` this often over this many weeks; a slot needs
+   * `baselineMinSamples` days before it is judged (project defaults).
+   */
+  baselineRefreshS: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3_600),
+  baselineWeeks: z.number().int().min(1).max(52).default(4),
+  baselineMinSamples: z.number().int().min(2).max(365).default(3),
   rules: rulesConfigSchema.prefault({}),
   notify: notifyConfigSchema.prefault({}),
 });

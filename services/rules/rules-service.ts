@@ -1,3 +1,5 @@
+import { loadConsumptionBaselines } from './consumption-baseline-repository.ts';
+import type { ConsumptionBaseline } from './meter-context.ts';
 import { type Db, type Logger, withTransaction } from '../../lib/index.ts';
 import type { AlertTransition, MeterRulesState } from './alert-tracker.ts';
 import { applyTransitions } from './alert-repository.ts';
@@ -78,6 +80,11 @@ interface CycleResult {
   evaluationTime: Date | null;
 }
 
+function localDayStart(at: Date, utcOffsetMinutes: number): Date {
+  const offsetMs = utcOffsetMinutes * 60_000;
+  return new Date(Math.floor((at.getTime() + offsetMs) / 86_400_000) * 86_400_000 - offsetMs);
+}
+
 export function createRulesService(options: RulesServiceOptions): RulesService {
   const config = parseRulesServiceConfig(options.config ?? {});
   const intervalMs = options.intervalMs ?? config.intervalMs;
@@ -86,6 +93,8 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
   const now = options.now ?? (() => new Date());
   /** the committed state, its cycle count and the evaluation time of the last cycle (fleet position) */
   let loaded: { state: RulesState; cycles: number; evaluationTime: Date | null } | undefined;
+  /** per-meter consumption baselines, rebuilt every baselineRefreshS */
+  let baselines: { builtAt: number; byMeter: Map<number, ConsumptionBaseline> } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
@@ -118,6 +127,25 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
       );
     }
     const { contexts, invalid } = await loadMeterContexts(db);
+    if (!baselines || clock.getTime() - baselines.builtAt >= config.baselineRefreshS * 1000) {
+      baselines = {
+        builtAt: clock.getTime(),
+        // previous days only: today's blocks are what the baseline judges, not part of it
+        byMeter: await loadConsumptionBaselines(
+          db,
+          [...contexts.keys()],
+          localDayStart(clock, config.rules.utcOffsetMinutes),
+          {
+            weeks: config.baselineWeeks,
+            minSamples: config.baselineMinSamples,
+          },
+        ),
+      };
+    }
+    for (const [meterId, ctx] of contexts) {
+      const baseline = baselines.byMeter.get(meterId);
+      if (baseline) ctx.consumptionBaseline = baseline;
+    }
     for (const bad of invalid) logger.warn(bad, 'meter has an invalid rule context; not evaluated');
     const watermark = await readFleetWatermark(db, clock);
     if (!watermark) return empty; // nothing ingested yet: nothing to judge, no one is "silent"

@@ -27,19 +27,27 @@ describe('abnormal consumption against a per-slot baseline', () => {
     consumptionBaseline: { workday, weekend: slots({ meanKwh: 20, stddevKwh: 5 }), holidays: [], makeupWorkdays: [] },
   });
 
-  it('picks the local slot and day type, and trips above |z| = 3 (z = (kWh − mean) / stddev)', () => {
-    expect(evaluateAbnormalConsumption(block(260), ctx, cfg)[0]).toMatchObject({
+  it('picks the local slot and day type, and trips above |z| = 4 (z = (kWh − mean) / stddev)', () => {
+    expect(evaluateAbnormalConsumption(block(280), ctx, cfg)[0]).toMatchObject({
       active: false,
-      measured: 3,
+      measured: 4,
       details: { slot: 40, dayType: 'workday' },
     });
-    expect(evaluateAbnormalConsumption(block(261), ctx, cfg)[0]!.active).toBe(true);
-    expect(evaluateAbnormalConsumption(block(139), ctx, cfg)[0]!.active).toBe(true);
+    expect(evaluateAbnormalConsumption(block(281), ctx, cfg)[0]!.active).toBe(true);
+    expect(evaluateAbnormalConsumption(block(119), ctx, cfg)[0]!.active).toBe(true);
   });
 
-  it('clears at |z| ≤ 2 and holds between 2 and 3', () => {
+  it('clears at |z| ≤ 2 and holds between 2 and 4', () => {
     expect(evaluateAbnormalConsumption(block(240), ctx, cfg)[0]!.clearable).toBe(true);
-    expect(evaluateAbnormalConsumption(block(241), ctx, cfg)[0]).toMatchObject({ active: false, clearable: false });
+    expect(evaluateAbnormalConsumption(block(261), ctx, cfg)[0]).toMatchObject({ active: false, clearable: false });
+  });
+
+  it('does not trip on a steady load for a deviation under 30 % of the slot mean, however many sigmas', () => {
+    const steady = resolved({
+      consumptionBaseline: { workday: slots({ meanKwh: 200, stddevKwh: 1 }), holidays: [], makeupWorkdays: [] },
+    });
+    expect(evaluateAbnormalConsumption(block(259), steady, cfg)[0]).toMatchObject({ active: false, clearable: true });
+    expect(evaluateAbnormalConsumption(block(261), steady, cfg)[0]!.active).toBe(true);
   });
 
   it('uses the weekend profile on Saturday, and the workday profile on a make-up working Saturday', () => {
