@@ -39,7 +39,8 @@ import {
   type RulesRunResult,
   type RulesService,
 } from '../../../services/rules/index.ts';
-import { startSimFleet, type FaultWindow, type SimFleet, type SimMeterSpec } from '../../../simulators/index.ts';
+import { demoMeterSpecs } from '../../../services/system/index.ts';
+import { startSimFleet, type FaultWindow, type SimFleet } from '../../../simulators/index.ts';
 import { startSmtpServer } from '../../integration/notify/local-servers.ts';
 import { makeTempDir } from '../../ingest/support/fixtures.ts';
 import { getFreePort } from '../../support/free-port.ts';
@@ -71,28 +72,6 @@ const SIM_TICK_MS = 1;
 const MODBUS_REQUEST_TIMEOUT_MS = 1_000;
 /** Upper bound for an MQTT message to travel simulator → broker → ingest (it takes milliseconds). */
 const MQTT_DELIVERY_WAIT_MS = 20_000;
-
-/** Simulator specs for every fleet meter that says how to simulate it (as `kam start` does). */
-export function simSpecsOf(fleet: Fleet): SimMeterSpec[] {
-  return fleet.accounts.flatMap((account) =>
-    account.meters
-      .filter((m) => m.simulation)
-      .map((m): SimMeterSpec => ({
-        code: m.code,
-        protocol: m.protocol,
-        mapName: m.modbus?.map,
-        unitId: m.modbus?.unitId,
-        ptRatio: m.ptRatio,
-        ctRatio: m.ctRatio,
-        nominalVoltageV: m.nominalVoltageV,
-        ratedKw: m.ratedKw,
-        contractedKva: account.contractedCapacityKva,
-        profile: m.simulation!.profile as SimMeterSpec['profile'],
-        seed: m.simulation!.seed,
-        mqttFormat: m.mqtt?.format,
-      })),
-  );
-}
 
 /** The e-mail address of the manager responsible for each meter, by meter code. */
 export function managerEmailByMeter(fleet: Fleet): Record<string, string> {
@@ -158,7 +137,7 @@ export async function startMonitoredFleet(options: MonitoredFleetOptions): Promi
     closers.push(() => broker.stop());
 
     const sim = await startSimFleet({
-      meters: simSpecsOf(fleet),
+      meters: demoMeterSpecs(fleet),
       gateway: true,
       metersPerGateway: 247,
       modbusPort: 0,
