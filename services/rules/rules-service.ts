@@ -68,17 +68,8 @@ export interface RulesService {
   readonly config: RulesServiceConfig;
 }
 
-interface CycleResult {
-  full: boolean;
-  readings: number;
-  transitions: AlertTransition[];
-  opened: number[];
-  cleared: number[];
-  skipped: number;
-  ignored: Partial<Record<IgnoredReason, number>>;
-  notifications: number;
-  evaluationTime: Date | null;
-}
+/** One cycle: the run's figures for a single batch, and whether the batch was full (more to read). */
+type CycleResult = Omit<RulesRunResult, 'cycles'> & { full: boolean };
 
 function localDayStart(at: Date, utcOffsetMinutes: number): Date {
   const offsetMs = utcOffsetMinutes * 60_000;
