@@ -12,15 +12,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
-import {
-  createPool,
-  type Db,
-  loadFleet,
-  migrate,
-  MIGRATIONS_DIR,
-  readFleetFile,
-  startEmbeddedTimescale,
-} from '../lib/index.ts';
+import { createPool, type Db, migrate, MIGRATIONS_DIR, startEmbeddedTimescale } from '../lib/db/index.ts';
+import { loadFleet, readFleetFile } from '../lib/fleet/index.ts';
 import { createNotifier, parseNotifyConfig } from '../services/notify/index.ts';
 import { createRulesService } from '../services/rules/index.ts';
 

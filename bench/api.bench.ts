@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { createPool, type Db, migrate, startEmbeddedTimescale } from '../lib/index.ts';
+import { createPool, type Db, migrate, startEmbeddedTimescale } from '../lib/db/index.ts';
 import { buildApi } from '../services/api/index.ts';
 import { insertApiToken, upsertUser } from '../services/api/auth/auth-repository.ts';
 import { newApiToken } from '../services/api/auth/secrets.ts';

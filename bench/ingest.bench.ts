@@ -12,16 +12,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ModbusRTU from 'modbus-serial';
 import pino from 'pino';
-import { createPool, migrate, startEmbeddedTimescale, type Db, type Reading } from '../lib/index.ts';
-import { getMeterMap, planReadBlocks } from '../lib/meter-maps/index.ts';
+import { createPool, migrate, startEmbeddedTimescale, type Db } from '../lib/db/index.ts';
+import { createManualClock, type Reading } from '../lib/domain/index.ts';
+import { planReadBlocks } from '../lib/meter-maps/index.ts';
+import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
 import { startSimFleet, type ModbusSimEndpoint, type SimMeterSpec } from '../simulators/index.ts';
-import {
-  createManualClock,
-  createModbusPoller,
-  createReadingWriter,
-  insertReadings,
-  type IngestMeter,
-} from '../ingest/index.ts';
+import { createModbusPoller, createReadingWriter, insertReadings, type IngestMeter } from '../ingest/index.ts';
 import { createMeterStatusTracker } from '../ingest/status/meter-status.ts';
 
 const logger = pino({ level: 'silent' });

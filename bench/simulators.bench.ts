@@ -6,7 +6,8 @@
 // rounds after a warm-up round. Run: npx tsx bench/simulators.bench.ts
 import { pathToFileURL } from 'node:url';
 import ModbusSerial from 'modbus-serial';
-import { getMeterMap, planReadBlocks, type ReadBlock } from '../lib/meter-maps/index.ts';
+import { planReadBlocks, type ReadBlock } from '../lib/meter-maps/index.ts';
+import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
 import { buildDemoMeters, startSimFleet, type ModbusSimEndpoint, type SimFleet } from '../simulators/index.ts';
 
 const METERS = 500;

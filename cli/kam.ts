@@ -1,6 +1,8 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { ConfigError, KamError, loadConfig, createLogger, type Config, type Logger } from '../lib/index.ts';
+import { ConfigError, KamError } from '../lib/domain/index.ts';
+import { loadConfig, type Config } from '../lib/config/index.ts';
+import { createLogger, type Logger } from '../lib/log/index.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runStart } from './commands/start.ts';
 import { runStatus } from './commands/status.ts';

@@ -1,6 +1,6 @@
 // Errors of the ingest area with stable codes (conventions.md §9): callers and tests branch on
 // `code`, never on message text.
-import { KamError } from '../lib/index.ts';
+import { KamError } from '../lib/domain/index.ts';
 
 export type IngestErrorCode =
   /** an option passed to an ingest builder is invalid (conventions.md §8) */

@@ -3,7 +3,6 @@ export { startIngest, type IngestOptions, type RunningIngest } from './ingest-se
 export { runIngestCommand } from './run-ingest-command.ts';
 export { IngestError, type IngestErrorCode } from './errors.ts';
 export { createIngestMetrics, type IngestMetrics } from './metrics.ts';
-export { systemClock, createManualClock, type Clock, type ManualClock } from './clock.ts';
 export { loadIngestMeters, type IngestMeter } from './meter-repository.ts';
 export {
   createReadingWriter,

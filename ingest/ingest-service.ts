@@ -2,9 +2,11 @@
 // subscriber, keeps meter_status current. `buildIngest` wires without connecting (conventions
 // §2); `startIngest` builds and starts.
 import { hostname } from 'node:os';
-import { type Db, type Logger } from '../lib/index.ts';
-import { getMeterMap, counterWrapPrimary, type CounterKey } from '../lib/meter-maps/index.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { type Db } from '../lib/db/index.ts';
+import { type Logger } from '../lib/log/index.ts';
+import { counterWrapPrimary, type CounterKey } from '../lib/meter-maps/index.ts';
+import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
+import { systemClock, type Clock, type TimerHandle } from '../lib/domain/index.ts';
 import { createCounterCheck, COUNTER_FIELDS, type CounterField } from './counters/counter-check.ts';
 import { badOption, requirePositiveInt } from './errors.ts';
 import { loadIngestMeters, type IngestMeter } from './meter-repository.ts';

@@ -1,5 +1,5 @@
 // The meters ingest reads: active rows of `meters` (migrations/001_reference.sql).
-import type { Db } from '../lib/index.ts';
+import type { Db } from '../lib/db/index.ts';
 
 export interface IngestMeter {
   id: number;

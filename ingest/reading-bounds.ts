@@ -1,7 +1,7 @@
 // Physical bounds of each quantity, mirroring the CHECK constraints of `readings`
 // (migrations/002_readings.sql). Checked before a reading is queued so one impossible value
 // (a meter reporting 0 Hz, a payload with pf 1.2) does not make the database refuse a batch.
-import type { ReadingKey } from '../lib/index.ts';
+import type { ReadingKey } from '../lib/domain/index.ts';
 
 export interface Bounds {
   min?: number;

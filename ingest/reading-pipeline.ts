@@ -1,7 +1,8 @@
 // What happens to every decoded reading, whatever its source, as a declared list of steps
 // (conventions.md §6): [checkBounds, checkCounters] → track status → enqueue to the writer.
-import { QUALITY, type Logger, type Reading, type ReadingKey, type ReadingValues } from '../lib/index.ts';
-import type { Clock } from './clock.ts';
+import { QUALITY, type Reading, type ReadingKey, type ReadingValues } from '../lib/domain/index.ts';
+import { type Logger } from '../lib/log/index.ts';
+import type { Clock } from '../lib/domain/index.ts';
 import type { CounterCheck, CounterContext } from './counters/counter-check.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { checkBounds } from './reading-bounds.ts';

@@ -1,6 +1,9 @@
 // `kam ingest`: ingest alone, as its own process (architecture.md "Scale beyond one machine").
 import { join } from 'node:path';
-import { createPool, type Config, type Logger, runUntilSignal } from '../lib/index.ts';
+import { createPool } from '../lib/db/index.ts';
+import { type Config } from '../lib/config/index.ts';
+import { type Logger } from '../lib/log/index.ts';
+import { runUntilSignal } from '../lib/process/index.ts';
 import { IngestError } from './errors.ts';
 import { startIngest } from './ingest-service.ts';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { ReadingValues } from '../lib/domain/reading.ts';
+import type { ReadingValues } from '../lib/domain/index.ts';
 import { SimError } from './errors.ts';
 import type { FaultWindow } from './fault-kinds.ts';
 import { planSimFleet, type SimFleetOptions } from './fleet-plan.ts';

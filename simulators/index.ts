@@ -44,7 +44,7 @@ export {
   type Phase,
 } from './fault-kinds.ts';
 export type { GroundTruthEntry } from './truth-log.ts';
-export { LOAD_PROFILE_NAMES, describeLoadProfile, type LoadProfileName } from './load-profiles.ts';
+export { LOAD_PROFILE_NAMES, type LoadProfileName } from './load-profiles.ts';
 export { SUPPLY_VOLTAGE_CLASSES, supplyClassOf, type SupplyVoltageClass } from './voltage-classes.ts';
 export { DEMAND_BLOCK_MS, DEFAULT_STEP_MS, type MeterExtras, type MeterSnapshot } from './meter-model.ts';
 export {

@@ -237,10 +237,6 @@ const LOAD_PROFILES: Readonly<Record<LoadProfileName, LoadProfileDefinition>> = 
   },
 };
 
-export function describeLoadProfile(name: LoadProfileName): string {
-  return LOAD_PROFILES[name].description;
-}
-
 function interpolate(curve: DailyCurve, hour: number): number {
   for (let i = 1; i < curve.length; i++) {
     const [h1, v1] = curve[i]!;

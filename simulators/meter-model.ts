@@ -6,7 +6,7 @@
 // display faults need history; the model integrates forward lazily and keeps a checkpoint every
 // 15 minutes, so a read at any past time replays at most one block and any read order gives the
 // same answer.
-import type { ReadingValues } from '../lib/domain/reading.ts';
+import type { ReadingValues } from '../lib/domain/index.ts';
 import { COUNTER_KEYS, type CounterKey } from '../lib/meter-maps/index.ts';
 import type { SimCalendar } from './calendar.ts';
 import { SimError } from './errors.ts';

@@ -2,7 +2,8 @@
 // customer (profile, rated/contracted power). Validated eagerly with messages that say how to
 // fix the spec (conventions.md §8).
 import { z } from 'zod';
-import { getMeterMap, MeterMapError, type MeterMap } from '../lib/meter-maps/index.ts';
+import { MeterMapError, type MeterMap } from '../lib/meter-maps/index.ts';
+import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
 import { SimError, toSimIssues } from './errors.ts';
 import { LOAD_PROFILE_NAMES, type LoadProfileName } from './load-profiles.ts';
 import { METER_INPUT_RANGE_V } from './voltage-classes.ts';

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { buildDemoMeters } from './demo-meters.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../lib/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../lib/mqtt/index.ts';
 import { SimError } from './errors.ts';
 import { startSimFleet, type SimEndpoint, type SimFleet } from './fleet.ts';
 import { parseFaultFlag, parseScenario, type Scenario } from './scenario.ts';

@@ -1,12 +1,7 @@
 // One simulated meter at run time: its spec, register map, physics model and faults. Transports
 // (Modbus servers, MQTT publishers) ask it what to serve at a simulated time.
-import {
-  COUNTER_KEYS,
-  counterWrapPrimary,
-  getMeterMap,
-  type CounterKey,
-  type MeterMap,
-} from '../lib/meter-maps/index.ts';
+import { COUNTER_KEYS, counterWrapPrimary, type CounterKey, type MeterMap } from '../lib/meter-maps/index.ts';
+import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
 import type { SimCalendar } from './calendar.ts';
 import { FAULT_KIND_INFO, isActiveAt, type FaultKind, type FaultWindow } from './fault-kinds.ts';
 import { MeterModel } from './meter-model.ts';

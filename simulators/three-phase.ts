@@ -6,7 +6,7 @@
 //   line       |Va − Vb| with phasors 120° apart: √(Va² + Vb² + Va·Vb)
 // Sign conventions: P > 0 import; Q > 0 lagging (inductive), Q < 0 leading (capacitive);
 // PF carries the sign of P (IEC), so a reversed CT shows a negative PF.
-import type { ReadingValues } from '../lib/domain/reading.ts';
+import type { ReadingValues } from '../lib/domain/index.ts';
 
 export interface PhaseMeasurement {
   /** phase-to-neutral voltage magnitude, V (primary) */

@@ -1,4 +1,6 @@
-import { type Config, type Logger, runUntilSignal } from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
+import { runUntilSignal } from '../../lib/process/index.ts';
 import { notifyConfigFromEnv } from '../../services/notify/index.ts';
 import { listOpenAlertsCommand, runRulesCommand } from '../../services/rules/index.ts';
 import { openDatabase } from './open-database.ts';

@@ -1,4 +1,6 @@
-import { type Config, type Logger, migrate } from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
+import { migrate } from '../../lib/db/index.ts';
 import { openDatabase } from './open-database.ts';
 
 export async function runMigrate({ config, logger }: { config: Config; logger: Logger }): Promise<number> {

@@ -1,4 +1,6 @@
-import { type Config, createPool, type Db, type Logger, startEmbeddedTimescale } from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { createPool, type Db, startEmbeddedTimescale } from '../../lib/db/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
 
 /** A database for one-shot commands: DATABASE_URL, or the embedded one in the data folder. */
 export async function openDatabase(config: Config, logger: Logger): Promise<{ db: Db; close: () => Promise<void> }> {

@@ -1,4 +1,6 @@
-import { type Config, type Logger, runUntilSignal } from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
+import { runUntilSignal } from '../../lib/process/index.ts';
 import { startSystem } from '../../services/system/index.ts';
 
 export async function runStart({ config, logger }: { config: Config; logger: Logger }): Promise<number> {

@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
-import {
-  type Config,
-  DatabaseError,
-  type FleetStatus,
-  type Logger,
-  migrate,
-  readFleetStatus,
-} from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { DatabaseError, type FleetStatus, migrate, readFleetStatus } from '../../lib/db/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
 import { openDatabase } from './open-database.ts';
 
 interface StatusReport {

@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
-import { type Config, KamError, type Logger, migrate } from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { KamError } from '../../lib/domain/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
+import { migrate } from '../../lib/db/index.ts';
 import {
   generatePassword,
   hashPassword,

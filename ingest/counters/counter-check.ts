@@ -1,7 +1,7 @@
 // Ingest step: flags a reading whose counters went backwards (QUALITY.COUNTER_RESET, rollover
 // or replacement) or moved implausibly far (QUALITY.IMPLAUSIBLE), using the previous reading of
 // the same meter. Keeps only the newest counters per meter in memory.
-import { QUALITY, type Reading } from '../../lib/index.ts';
+import { QUALITY, type Reading } from '../../lib/domain/index.ts';
 import { deriveIntervalEnergy, type CounterSample } from './interval-energy.ts';
 
 export const COUNTER_FIELDS = ['importKwh', 'exportKwh', 'importKvarh', 'exportKvarh'] as const;

@@ -2,9 +2,9 @@
 // RS-485 buses answer one request at a time, and many refuse a second connection.
 // The connection's lifecycle is the state machine of connection-state.ts; a failed connect or a
 // lost connection waits out a backoff, checked lazily on the next request (no timers).
-import type { Logger } from '../../lib/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import type { ReadFunctionCode } from '../../lib/meter-maps/index.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../lib/domain/index.ts';
 import { IngestError } from '../errors.ts';
 import { computeBackoffMs, type BackoffPolicy } from './backoff.ts';
 import { nextConnectionState, type ConnectionEvent, type ConnectionState } from './connection-state.ts';

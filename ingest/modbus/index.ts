@@ -1,6 +1,5 @@
 export {
   createModbusPoller,
-  nextPollAt,
   type ModbusPoller,
   type ModbusPollerOptions,
   type MeterPollState,

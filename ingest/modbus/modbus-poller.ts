@@ -8,17 +8,18 @@
 // - healthy meters are polled before failing ones in each cycle, so a dead meter queues last;
 // - readings carry the grid time as their timestamp; a failed read is a gap (no row), a
 //   partly failed one is flagged PARTIAL with the missing quantities NULL — never zero.
-import { QUALITY, type Logger, type Reading } from '../../lib/index.ts';
+import { QUALITY, type Reading } from '../../lib/domain/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
 import {
   counterWrapPrimary,
   decodeRegisters,
-  getMeterMap,
   planReadBlocks,
   type CounterKey,
   type MeterMap,
   type ReadBlock,
 } from '../../lib/meter-maps/index.ts';
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import { getMeterMap } from '../../lib/meter-maps/maps/index.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../lib/domain/index.ts';
 import type { CounterField } from '../counters/counter-check.ts';
 import { badOption, IngestError, requirePositiveInt } from '../errors.ts';
 import type { IngestMeter } from '../meter-repository.ts';
@@ -28,7 +29,7 @@ import type { MeterStatusTracker } from '../status/meter-status.ts';
 import { computeBackoffMs, type BackoffPolicy } from './backoff.ts';
 import { createGatewayConnection, type GatewayConnection } from './gateway-connection.ts';
 import { modbusSerialTransportFactory, type ModbusTransportFactory } from './modbus-transport.ts';
-import { gridTimeAtOrAfter, isOnGrid, nextTick } from './poll-schedule.ts';
+import { isOnGrid, nextTick } from './poll-schedule.ts';
 
 export interface ModbusPollerOptions {
   meters: readonly IngestMeter[];
@@ -391,9 +392,4 @@ function outcomeOf(code: string): 'timeout' | 'exception' | 'connection' {
     default:
       return 'connection';
   }
-}
-
-/** Grid time of the first retry of a backed-off meter (for status displays). */
-export function nextPollAt(state: MeterPollState, intervalMs: number): number {
-  return gridTimeAtOrAfter(state.nextAttemptAt, intervalMs);
 }

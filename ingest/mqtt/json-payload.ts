@@ -3,7 +3,7 @@
 // Keys of `values` are the ReadingValues keys (lib/domain/reading.ts). Every payload is
 // validated; a rejection names the field (`values.pf: Too big: expected number to be <=1`).
 import { z } from 'zod';
-import { READING_KEYS, type ReadingKey, type ReadingValues } from '../../lib/index.ts';
+import { READING_KEYS, type ReadingKey, type ReadingValues } from '../../lib/domain/index.ts';
 import { READING_BOUNDS } from '../reading-bounds.ts';
 
 export const JSON_READING_TOPIC_FILTER = 'kam/v1/meters/+/reading';

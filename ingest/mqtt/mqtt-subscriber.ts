@@ -5,8 +5,9 @@
 // queue slows the broker down instead of losing data. Nothing in a payload can crash this.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import sparkplug from 'sparkplug-payload';
-import { QUALITY, type Logger, type Reading } from '../../lib/index.ts';
-import type { Clock } from '../clock.ts';
+import { QUALITY, type Reading } from '../../lib/domain/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
+import type { Clock } from '../../lib/domain/index.ts';
 import { badOption, requirePositiveInt } from '../errors.ts';
 import type { IngestMeter } from '../meter-repository.ts';
 import type { IngestMetrics } from '../metrics.ts';

@@ -4,7 +4,7 @@
 // declares its metrics, asks for a rebirth (NCMD "Node Control/Rebirth"). Metric timestamps,
 // not arrival time, are the reading time; DBIRTH declares aliases that DDATA may use instead of
 // names.
-import { READING_KEYS, type ReadingKey, type ReadingValues } from '../../lib/index.ts';
+import { READING_KEYS, type ReadingKey, type ReadingValues } from '../../lib/domain/index.ts';
 import { checkBounds } from '../reading-bounds.ts';
 
 export const SPARKPLUG_NAMESPACE = 'spBv1.0';

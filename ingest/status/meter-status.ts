@@ -1,7 +1,7 @@
 // Per-meter communication status (meter_status, migrations/005_ingest.sql). The tracker is pure
 // state fed by the poller and the subscriber; `evaluate(now)` applies the comm-loss rule; the
 // repository writes a snapshot in one set-based upsert.
-import type { Db } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
 
 export type CommState = 'unknown' | 'ok' | 'failing' | 'lost';
 

@@ -2,7 +2,7 @@
 // passed column-wise as arrays and unnested, so 1,000 readings are one round trip with 30
 // parameters whatever the batch size. ON CONFLICT makes a replayed batch (spool, retried flush)
 // a no-op per (meter_id, ts) — readings' primary key, migrations/002_readings.sql.
-import { READING_QUANTITIES, type Reading } from '../../lib/index.ts';
+import { READING_QUANTITIES, type Reading } from '../../lib/domain/index.ts';
 
 /** A database handle the writer can use: the project's Db or one pooled client. */
 export interface Queryable {

@@ -2,8 +2,10 @@
 // with backpressure, batched idempotent inserts, and an on-disk spool while the database is
 // unreachable. Order is kept: while the spool holds anything, new batches are appended behind
 // it, and the spool is replayed oldest first before direct inserts resume.
-import type { Db, Logger, Reading } from '../../lib/index.ts';
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { Reading } from '../../lib/domain/index.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../lib/domain/index.ts';
 import { badOption, IngestError, requirePositiveInt } from '../errors.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { insertDeadLetters, type DeadLetter } from './dead-letter-repository.ts';

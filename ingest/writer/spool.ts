@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Reading, ReadingValues } from '../../lib/index.ts';
+import type { Reading, ReadingValues } from '../../lib/domain/index.ts';
 import type { DeadLetterSource } from './dead-letter-repository.ts';
 
 export type ReadingSource = Exclude<DeadLetterSource, 'spool'>;

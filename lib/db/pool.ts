@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/index.ts';
 
 // Timestamps come back as JS Dates (timestamptz) and bigints/numerics as numbers: counters in
 // kWh fit comfortably in a double; ids are int4/int8 well below 2^53.
@@ -17,6 +17,12 @@ export interface Db {
   connect(): Promise<DbClient>;
   end(): Promise<void>;
 }
+
+/**
+ * What a repository function takes: the pool, or the one client of a transaction (with the
+ * embedded database's single connection, code inside withTransaction must use only its client).
+ */
+export type Queryable = Pick<Db, 'query'>;
 
 export interface PoolOptions {
   /** The embedded database accepts one connection at a time (architecture.md): use 1. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keyAccountPolicySchema } from '../domain/key-account.ts';
+import { keyAccountPolicySchema } from '../domain/index.ts';
 
 // The fleet file: who the account managers are, which key accounts they own, and how each
 // meter is reached. Validated with zod so a typo names its field instead of failing later.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { classifyAccount, DEFAULT_KEY_ACCOUNT_POLICY } from '../domain/key-account.ts';
-import { FleetError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { classifyAccount, DEFAULT_KEY_ACCOUNT_POLICY } from '../domain/index.ts';
+import { FleetError } from '../domain/errors.ts';
+import type { Logger } from '../log/index.ts';
 import { type Db, withTransaction } from '../db/pool.ts';
 import { type Fleet, fleetSchema } from './fleet-schema.ts';
 

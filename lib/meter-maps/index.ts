@@ -1,5 +1,5 @@
-// Public entry of lib/meter-maps: register maps as data (maps/*.json), their loader, the pure
-// register codec and the read planner. Other areas import only this file.
+// Public entry of lib/meter-maps, pure (no file system): map schema and validation, the
+// register codec and the read planner. The shipped maps are read by lib/meter-maps/maps/index.ts.
 export { MeterMapError, type MeterMapErrorCode, type MeterMapIssue } from './errors.ts';
 export {
   COUNTER_KEYS,
@@ -20,9 +20,8 @@ export {
   type RegisterField,
   type RegisterType,
 } from './meter-map-schema.ts';
-export { getMeterMap, listMeterMaps, parseMeterMap } from './meter-map-loader.ts';
+export { parseMeterMap } from './parse-meter-map.ts';
 export {
-  NO_RATIOS,
   counterWrapPrimary,
   decodeExtraRegisters,
   decodeRegisters,

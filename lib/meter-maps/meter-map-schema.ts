@@ -2,7 +2,7 @@
 // meter model means adding a file, not code (domain.md §8.3). Addresses are 0-based protocol
 // addresses (domain.md §8) and may be written as integers or as "0x0048" strings.
 import { z } from 'zod';
-import { READING_KEYS, type ReadingKey } from '../domain/reading.ts';
+import { READING_KEYS, type ReadingKey } from '../domain/index.ts';
 
 export const REGISTER_TYPES = ['int16', 'uint16', 'int32', 'uint32', 'float32'] as const;
 export type RegisterType = (typeof REGISTER_TYPES)[number];

@@ -3,7 +3,7 @@
 //
 //   primary value = raw × scale × ratio            (domain.md §8.2)
 //   raw           = round(primary / ratio / scale)  (integers; float32 keeps the fraction)
-import type { ReadingKey, ReadingValues } from '../domain/reading.ts';
+import type { ReadingKey, ReadingValues } from '../domain/index.ts';
 import { MeterMapError } from './errors.ts';
 import {
   REGISTER_RAW_RANGE,
@@ -23,8 +23,6 @@ export interface TransformerRatios {
   /** current transformer ratio, e.g. 600 A / 5 A = 120; 1 when direct-connected */
   readonly ct: number;
 }
-
-export const NO_RATIOS: TransformerRatios = Object.freeze({ pt: 1, ct: 1 });
 
 /** Register words per read function, indexed by 0-based address. */
 export type RegisterImage = Map<ReadFunctionCode, Uint16Array>;

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/index.ts';
 
 export interface EmbeddedBroker {
   readonly url: string;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
 import { type AccountScope, type Principal, scopeOf, scopeSql } from './auth/roles.ts';
 import { ApiError } from './errors.ts';
 

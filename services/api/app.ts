@@ -12,7 +12,9 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import type { Registry } from 'prom-client';
-import { type Db, KamError, type Logger } from '../../lib/index.ts';
+import { type Db } from '../../lib/db/index.ts';
+import { KamError } from '../../lib/domain/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
 import { authenticate, challenge } from './auth/authenticate.ts';
 import type { RouteRoles } from './auth/roles.ts';
 import { type ApiContext, type AuthSettings, DEFAULT_AUTH } from './context.ts';

@@ -1,4 +1,5 @@
-import type { Db, Logger } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import type { LiveStreamHub } from './live-stream.ts';
 import type { ApiMetrics } from './metrics.ts';
 

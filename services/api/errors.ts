@@ -1,4 +1,4 @@
-import { KamError } from '../../lib/index.ts';
+import { KamError } from '../../lib/domain/index.ts';
 
 // Errors the API answers with (conventions.md §9): a stable code, an HTTP status and, for input
 // errors, the field at fault. The one error handler in app.ts maps them to

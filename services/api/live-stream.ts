@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { Db, Logger, ReadingValues } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { ReadingValues } from '../../lib/domain/index.ts';
 import type { Principal } from './auth/roles.ts';
 import { scopeOf } from './auth/roles.ts';
 import { visibleAccountIds } from './repositories/account-repository.ts';

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { KamError } from '../../lib/index.ts';
+import { KamError } from '../../lib/domain/index.ts';
 import type { StreamStats } from './live-stream.ts';
 
 // Prometheus metrics of the API in its own registry (never prom-client's global one, so several

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Db, Logger } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import { listTimescaleJobs, runTimescaleJob, selectDueJobs } from './timescale-jobs.ts';
 
 export interface JobRunnerOptions {

@@ -1,4 +1,4 @@
-import type { Db } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
 
 export interface TimescaleJob {
   jobId: number;

@@ -1,4 +1,4 @@
-import type { AlertKind, Severity } from '../../lib/index.ts';
+import type { AlertKind, Severity } from '../../lib/domain/index.ts';
 import type { Audience, NotifiableAlert, NotificationEvent } from './notification-types.ts';
 
 // Message text, Chinese and English (docs/notify.md "Message format"). Every message carries

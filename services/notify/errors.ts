@@ -1,4 +1,4 @@
-import { KamError } from '../../lib/index.ts';
+import { KamError } from '../../lib/domain/index.ts';
 
 // Stable codes of the notifier (conventions.md §9). Callers and tests branch on `code`.
 export type NotifyErrorCode =

@@ -1,4 +1,4 @@
-import { type Db, withTransaction } from '../../lib/index.ts';
+import { type Db, withTransaction } from '../../lib/db/index.ts';
 import type { NotifyConfig } from './notify-config.ts';
 import { enqueueAlertNotifications } from './outbox-repository.ts';
 

@@ -1,4 +1,4 @@
-import type { AlertKind, Phase, Severity } from '../../lib/index.ts';
+import type { AlertKind, Phase, Severity } from '../../lib/domain/index.ts';
 import type { NotifyChannel } from './notify-config.ts';
 
 /** An alert as the notifier sees it: the row plus who owns the customer (one query, outbox-repository.ts). */

@@ -1,4 +1,5 @@
-import type { Db, Logger } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import { type ChannelTransports, createChannelTransports } from './channels/index.ts';
 import { escalateOverdueAlerts } from './escalation.ts';
 import type { NotifyChannel, NotifyConfig } from './notify-config.ts';

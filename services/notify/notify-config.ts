@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALERT_KINDS, ConfigError, NOTIFY_ENV_VARS, SEVERITIES } from '../../lib/index.ts';
+import { ALERT_KINDS, ConfigError, SEVERITIES } from '../../lib/domain/index.ts';
+import { NOTIFY_ENV_VARS } from '../../lib/config/index.ts';
 
 // Notifier settings (docs/notify.md). Defaults suit the embedded demo: no SMTP server, no
 // webhook and no SMS gateway configured → those channels are disabled and their outbox rows wait

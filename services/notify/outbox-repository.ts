@@ -1,4 +1,4 @@
-import type { Db } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
 import type { NotifyChannel, NotifyConfig } from './notify-config.ts';
 import type { NotifiableAlert, NotificationEvent, OutboundMessage, OutboxRow } from './notification-types.ts';
 import { planAlertNotifications } from './plan-notifications.ts';

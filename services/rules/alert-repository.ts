@@ -1,4 +1,4 @@
-import { type Db, withTransaction } from '../../lib/index.ts';
+import { type Db, withTransaction } from '../../lib/db/index.ts';
 import { enqueueAlertNotifications, type NotificationEvent, type NotifyConfig } from '../notify/index.ts';
 import type { AlertKind, Phase, Severity } from './alert-kinds.ts';
 import type { AlertTransition } from './alert-tracker.ts';

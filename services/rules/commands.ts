@@ -1,4 +1,5 @@
-import type { Db, Logger } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import { createNotifier, formatChinaTime, type NotifyConfig } from '../notify/index.ts';
 import { listAlerts } from './alert-repository.ts';
 import { createRulesService, type RulesRunResult } from './rules-service.ts';

@@ -1,4 +1,4 @@
-import { QUALITY } from '../../lib/index.ts';
+import { QUALITY } from '../../lib/domain/index.ts';
 import type { ConsumptionBaseline, SlotStat } from './meter-context.ts';
 
 interface Queryable {

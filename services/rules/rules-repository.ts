@@ -1,4 +1,5 @@
-import { type Db, READING_QUANTITIES, type Reading, type ReadingValues } from '../../lib/index.ts';
+import { type Db } from '../../lib/db/index.ts';
+import { READING_QUANTITIES, type Reading, type ReadingValues } from '../../lib/domain/index.ts';
 import type { MeterRulesState } from './alert-tracker.ts';
 import type { RulesState } from './evaluate-readings.ts';
 import { type MeterRuleContext, parseMeterRuleContext } from './meter-context.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../lib/index.ts';
+import { ConfigError } from '../../lib/domain/index.ts';
 import { notifyConfigSchema } from '../notify/index.ts';
 import { rulesConfigSchema } from './rules-config.ts';
 

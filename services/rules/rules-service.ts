@@ -1,6 +1,7 @@
 import { loadConsumptionBaselines } from './consumption-baseline-repository.ts';
 import type { ConsumptionBaseline } from './meter-context.ts';
-import { type Db, type Logger, withTransaction } from '../../lib/index.ts';
+import { type Db, withTransaction } from '../../lib/db/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
 import type { AlertTransition, MeterRulesState } from './alert-tracker.ts';
 import { applyTransitions } from './alert-repository.ts';
 import { RulesServiceError } from './errors.ts';

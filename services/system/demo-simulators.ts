@@ -1,4 +1,6 @@
-import type { Db, Fleet, Logger } from '../../lib/index.ts';
+import type { Db } from '../../lib/db/index.ts';
+import type { Fleet } from '../../lib/fleet/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import { parseScenario, SimError, type SimFleet, type SimMeterSpec, startSimFleet } from '../../simulators/index.ts';
 import { readFileSync } from 'node:fs';
 

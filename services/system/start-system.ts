@@ -1,18 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import {
-  type Config,
-  createPool,
-  type Db,
-  type EmbeddedBroker,
-  type Logger,
-  loadFleet,
-  migrate,
-  readFleetFile,
-  startEmbeddedBroker,
-  startEmbeddedTimescale,
-} from '../../lib/index.ts';
+import { type Config } from '../../lib/config/index.ts';
+import { createPool, type Db, migrate, startEmbeddedTimescale } from '../../lib/db/index.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../lib/mqtt/index.ts';
+import { type Logger } from '../../lib/log/index.ts';
+import { loadFleet, readFleetFile } from '../../lib/fleet/index.ts';
 import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { EventEmitter } from 'node:events';
 import { buildApi, ensureDemoUsers, formatDemoCredentials, type LiveAlertChange } from '../api/index.ts';

@@ -4,7 +4,7 @@
 //   payload: { "ts": "<ISO 8601 reading time>", "values": { <ReadingValues> } }
 //   QoS 1, not retained. `values` keys and units are READING_QUANTITIES (lib/domain/reading.ts),
 //   primary side; a key the meter does not report is absent, never zero.
-import { READING_KEYS, type ReadingValues } from '../../lib/domain/reading.ts';
+import { READING_KEYS, type ReadingValues } from '../../lib/domain/index.ts';
 import type { MalformedVariant } from '../fault-kinds.ts';
 
 export const DEFAULT_TOPIC_PREFIX = 'kam/v1';

@@ -5,7 +5,7 @@
 // reading time (ingest must use them, not arrival time).
 import * as sparkplugPayload from 'sparkplug-payload';
 import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
-import { READING_KEYS, type ReadingValues } from '../../lib/domain/reading.ts';
+import { READING_KEYS, type ReadingValues } from '../../lib/domain/index.ts';
 import type { MalformedVariant } from '../fault-kinds.ts';
 import { OVERSIZED_PAYLOAD_BYTES } from './json-payloads.ts';
 

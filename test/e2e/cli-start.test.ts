@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPool, readMigrations, startEmbeddedTimescale } from '../../lib/index.ts';
+import { createPool, readMigrations, startEmbeddedTimescale } from '../../lib/db/index.ts';
 import { getFreePort } from '../support/free-port.ts';
 import { type KamProcess, ROOT, spawnKam, waitForHttp } from '../support/kam-process.ts';
 

@@ -12,7 +12,7 @@
 // and over-compensation, 3600 s for low power factor, one 15-minute block for over-demand, and
 // the 300 s communication timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUALITY } from '../../lib/index.ts';
+import { QUALITY } from '../../lib/domain/index.ts';
 import { KIND_TEXT } from '../../services/notify/index.ts';
 import { listAlerts, type AlertKind, type AlertRecord } from '../../services/rules/index.ts';
 import type { FaultKind, GroundTruthEntry } from '../../simulators/index.ts';

@@ -2,9 +2,10 @@
 // embedded TimescaleDB (behind a cuttable proxy). Time is a manual clock: a minute of polling
 // on a 1-second grid runs in a few wall seconds; per-request timeouts are real (150 ms).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUALITY, type ReadingValues } from '../../lib/index.ts';
-import { getMeterMap } from '../../lib/meter-maps/index.ts';
-import { createManualClock, startIngest, type ManualClock, type RunningIngest } from '../../ingest/index.ts';
+import { QUALITY, type ReadingValues } from '../../lib/domain/index.ts';
+import { getMeterMap } from '../../lib/meter-maps/maps/index.ts';
+import { createManualClock, type ManualClock } from '../../lib/domain/index.ts';
+import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { insertMeters, makeTempDir, openIngestDb, silentLogger, type IngestTestDb } from './support/fixtures.ts';
 import { startModbusTestServer, type ModbusTestServer } from './support/modbus-test-server.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import sparkplug from 'sparkplug-payload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUALITY, startEmbeddedBroker, type EmbeddedBroker } from '../../lib/index.ts';
+import { QUALITY } from '../../lib/domain/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../lib/mqtt/index.ts';
 import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { insertMeters, makeTempDir, openIngestDb, silentLogger, type IngestTestDb } from './support/fixtures.ts';
 

@@ -4,7 +4,8 @@
 // follows the simulated load curve.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READING_QUANTITIES, startEmbeddedBroker, type EmbeddedBroker, type ReadingKey } from '../../lib/index.ts';
+import { READING_QUANTITIES, type ReadingKey } from '../../lib/domain/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../lib/mqtt/index.ts';
 import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { startSimFleet, type SimFleet } from '../../simulators/index.ts';
 import { insertMeters, makeTempDir, openIngestDb, silentLogger, type IngestTestDb } from './support/fixtures.ts';

@@ -1,8 +1,8 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUALITY, type Reading } from '../../lib/index.ts';
-import { createManualClock } from '../../ingest/clock.ts';
+import { QUALITY, type Reading } from '../../lib/domain/index.ts';
+import { createManualClock } from '../../lib/domain/index.ts';
 import { createIngestMetrics } from '../../ingest/metrics.ts';
 import { createReadingWriter, openSpool } from '../../ingest/writer/index.ts';
 import { insertMeters, makeTempDir, openIngestDb, silentLogger, type IngestTestDb } from './support/fixtures.ts';

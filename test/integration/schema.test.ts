@@ -2,7 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFleet, migrate, MIGRATIONS_DIR, readFleetFile, READING_QUANTITIES } from '../../lib/index.ts';
+import { loadFleet, readFleetFile } from '../../lib/fleet/index.ts';
+import { migrate, MIGRATIONS_DIR } from '../../lib/db/index.ts';
+import { READING_QUANTITIES } from '../../lib/domain/index.ts';
 import { createJobRunner } from '../../services/jobs/index.ts';
 import { BACKENDS, externalBackend, type TestDatabase } from '../support/databases.ts';
 import pino from 'pino';

@@ -3,8 +3,9 @@
 import net from 'node:net';
 import ModbusSerial from 'modbus-serial';
 import { connect, type MqttClient } from 'mqtt';
-import type { ReadingValues } from '../../lib/domain/reading.ts';
-import { decodeRegisters, getMeterMap, planReadBlocks, type TransformerRatios } from '../../lib/meter-maps/index.ts';
+import type { ReadingValues } from '../../lib/domain/index.ts';
+import { decodeRegisters, planReadBlocks, type TransformerRatios } from '../../lib/meter-maps/index.ts';
+import { getMeterMap } from '../../lib/meter-maps/maps/index.ts';
 import { createCalendar } from '../../simulators/calendar.ts';
 import type { FaultWindow } from '../../simulators/fault-kinds.ts';
 import { normalizeMeterSpec, type SimMeterSpec } from '../../simulators/meter-spec.ts';

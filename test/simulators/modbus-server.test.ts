@@ -1,14 +1,9 @@
 // Simulated meters over Modbus TCP, read with a real client (modbus-serial) on loopback.
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ReadingKey } from '../../lib/domain/reading.ts';
-import {
-  decodeRegisters,
-  getMeterMap,
-  ratioFactor,
-  REGISTER_WORDS,
-  type MeterMapQuantity,
-} from '../../lib/meter-maps/index.ts';
+import type { ReadingKey } from '../../lib/domain/index.ts';
+import { decodeRegisters, ratioFactor, REGISTER_WORDS, type MeterMapQuantity } from '../../lib/meter-maps/index.ts';
+import { getMeterMap } from '../../lib/meter-maps/maps/index.ts';
 import { startSimFleet, type ModbusSimEndpoint, type SimFleet } from '../../simulators/index.ts';
 import {
   closeModbus,

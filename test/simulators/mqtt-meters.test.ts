@@ -3,8 +3,8 @@
 // Time is a hand-moved clock: each step moves the simulation one publish interval (60 s) and
 // waits (bounded) until the last meter of that slot has arrived.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READING_KEYS } from '../../lib/domain/reading.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../lib/index.ts';
+import { READING_KEYS } from '../../lib/domain/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../lib/mqtt/index.ts';
 import {
   BD_SEQ_METRIC,
   decodeSparkplug,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createPool, type Db, startEmbeddedTimescale } from '../../lib/index.ts';
+import { createPool, type Db, startEmbeddedTimescale } from '../../lib/db/index.ts';
 
 /**
  * The database backends every database test runs against (conventions §14: one contract suite).

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/index.ts';
+import { ConfigError } from '../../lib/domain/index.ts';
+import { loadConfig } from '../../lib/config/index.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseFleet } from '../../lib/index.ts';
+import { parseFleet } from '../../lib/fleet/index.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../fleet/demo-fleet.json', import.meta.url), 'utf8'));
 

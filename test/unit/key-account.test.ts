@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AccountFacts, classifyAccount, keyAccountPolicySchema } from '../../lib/index.ts';
+import { type AccountFacts, classifyAccount, keyAccountPolicySchema } from '../../lib/domain/index.ts';
 
 const base: AccountFacts = {
   contractedCapacityKva: 100,

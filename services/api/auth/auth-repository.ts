@@ -1,4 +1,4 @@
-import type { Db } from '../../../lib/index.ts';
+import type { Db } from '../../../lib/db/index.ts';
 import type { Principal, Role } from './roles.ts';
 import { digestSecret } from './secrets.ts';
 

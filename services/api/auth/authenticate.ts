@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../../../lib/index.ts';
+import type { Db } from '../../../lib/db/index.ts';
 import { ApiError } from '../errors.ts';
 import { principalFromSession, principalFromToken } from './auth-repository.ts';
 import type { Principal } from './roles.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../../../lib/index.ts';
+import type { Db } from '../../../lib/db/index.ts';
 import { upsertUser } from './auth-repository.ts';
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH } from './password.ts';
 import type { Role } from './roles.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../../../lib/index.ts';
+import type { Db } from '../../../lib/db/index.ts';
 import { type AccountScope, scopeSql } from '../auth/roles.ts';
 
 export interface AccountSummary {

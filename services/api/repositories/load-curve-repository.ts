@@ -1,4 +1,5 @@
-import { type Db, READING_QUANTITIES } from '../../../lib/index.ts';
+import { type Db } from '../../../lib/db/index.ts';
+import { READING_QUANTITIES } from '../../../lib/domain/index.ts';
 
 // Load curves from the right source for the range (architecture.md: readings hypertable and the
 // load_1m / load_15m / energy_daily continuous aggregates, real-time aggregation on).

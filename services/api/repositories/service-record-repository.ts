@@ -1,4 +1,4 @@
-import type { Db } from '../../../lib/index.ts';
+import type { Db } from '../../../lib/db/index.ts';
 import { ApiError } from '../errors.ts';
 
 // Service records (visits, calls, revisits) of migration 004; a revisit follows up an earlier

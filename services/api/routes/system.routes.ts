@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { readFleetStatus } from '../../../lib/index.ts';
+import { readFleetStatus } from '../../../lib/db/index.ts';
 import { ALL_ROLES } from '../auth/roles.ts';
 import type { ApiContext } from '../context.ts';
 import { defineRoute } from '../route.ts';

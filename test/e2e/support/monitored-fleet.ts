@@ -18,20 +18,18 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { createManualClock, startIngest, type ManualClock, type RunningIngest } from '../../../ingest/index.ts';
+import { createManualClock, type ManualClock } from '../../../lib/domain/index.ts';
+import { startIngest, type RunningIngest } from '../../../ingest/index.ts';
 import {
   createPool,
   type Db,
-  type EmbeddedBroker,
   type EmbeddedTimescale,
-  type Fleet,
-  loadFleet,
   migrate,
   MIGRATIONS_DIR,
-  readFleetFile,
-  startEmbeddedBroker,
   startEmbeddedTimescale,
-} from '../../../lib/index.ts';
+} from '../../../lib/db/index.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../../lib/mqtt/index.ts';
+import { type Fleet, loadFleet, readFleetFile } from '../../../lib/fleet/index.ts';
 import { createNotifier, parseNotifyConfig, type Notifier } from '../../../services/notify/index.ts';
 import {
   createRulesService,

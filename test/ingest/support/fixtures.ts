@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createPool, migrate, startEmbeddedTimescale, type Db, type EmbeddedTimescale } from '../../../lib/index.ts';
+import { createPool, migrate, startEmbeddedTimescale, type Db, type EmbeddedTimescale } from '../../../lib/db/index.ts';
 
 export const silentLogger = pino({ level: process.env.KAM_TEST_LOG ?? 'silent' });
 

@@ -3,7 +3,7 @@
 // meter map's own encoder; exception 02 outside the map's blocks; a unit can be made silent
 // (no reply: the client times out). Stand-in until simulators/index.ts offers startSimFleet.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { ReadingValues } from '../../../lib/index.ts';
+import type { ReadingValues } from '../../../lib/domain/index.ts';
 import {
   encodeRegisters,
   type MeterMap,

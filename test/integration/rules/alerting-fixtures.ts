@@ -2,15 +2,9 @@
 // readings written straight into the hypertable (ingest is built elsewhere), a settable clock.
 import { join } from 'node:path';
 import pino from 'pino';
-import {
-  type Db,
-  loadFleet,
-  migrate,
-  MIGRATIONS_DIR,
-  READING_QUANTITIES,
-  readFleetFile,
-  type ReadingValues,
-} from '../../../lib/index.ts';
+import { type Db, migrate, MIGRATIONS_DIR } from '../../../lib/db/index.ts';
+import { loadFleet, readFleetFile } from '../../../lib/fleet/index.ts';
+import { READING_QUANTITIES, type ReadingValues } from '../../../lib/domain/index.ts';
 import { embeddedBackend, type TestDatabase } from '../../support/databases.ts';
 
 export const silent = pino({ level: 'silent' });

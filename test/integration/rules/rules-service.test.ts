@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db, DbClient } from '../../../lib/index.ts';
+import type { Db, DbClient } from '../../../lib/db/index.ts';
 import {
   createRulesService,
   runRulesCommand,

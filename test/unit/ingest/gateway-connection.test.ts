@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../../../ingest/clock.ts';
+import { createManualClock } from '../../../lib/domain/index.ts';
 import { IngestError } from '../../../ingest/errors.ts';
 import { createGatewayConnection, type ModbusTransport } from '../../../ingest/modbus/index.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUALITY } from '../../../lib/index.ts';
+import { QUALITY } from '../../../lib/domain/index.ts';
 import { billableEnergy, deriveIntervalEnergy, deriveIntervals } from '../../../ingest/index.ts';
 import { createCounterCheck } from '../../../ingest/counters/counter-check.ts';
 

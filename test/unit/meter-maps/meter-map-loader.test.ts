@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  getMeterMap,
-  listMeterMaps,
-  parseMeterMap,
-  type MeterMap,
-  type MeterMapInput,
-} from '../../../lib/meter-maps/index.ts';
+import { parseMeterMap, type MeterMap, type MeterMapInput } from '../../../lib/meter-maps/index.ts';
+import { getMeterMap, listMeterMaps } from '../../../lib/meter-maps/maps/index.ts';
 
 function field(
   map: MeterMap,

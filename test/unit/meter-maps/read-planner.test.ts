@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  getMeterMap,
-  listMeterMaps,
   parseMeterMap,
   planReadBlocks,
   REGISTER_WORDS,
   type MeterMap,
   type ReadBlock,
 } from '../../../lib/meter-maps/index.ts';
+import { getMeterMap, listMeterMaps } from '../../../lib/meter-maps/maps/index.ts';
 
 function insideOneBlock(map: MeterMap, read: ReadBlock): boolean {
   for (let a = read.start; a < read.start + read.count; a++) {

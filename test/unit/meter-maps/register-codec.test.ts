@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ReadingKey, ReadingValues } from '../../../lib/domain/reading.ts';
+import type { ReadingKey, ReadingValues } from '../../../lib/domain/index.ts';
 import {
   counterWrapPrimary,
   decodeExtraRegisters,
   decodeRegisters,
   encodeRegisters,
-  getMeterMap,
   parseMeterMap,
   ratioFactor,
   REGISTER_WORDS,
@@ -13,6 +12,7 @@ import {
   type MeterMapInput,
   type TransformerRatios,
 } from '../../../lib/meter-maps/index.ts';
+import { getMeterMap } from '../../../lib/meter-maps/maps/index.ts';
 
 /** Realistic primary values for every ReadingValues key (a 10 kV customer). */
 const PRIMARY_VALUES: Record<ReadingKey, number> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/index.ts';
+import { ConfigError } from '../../../lib/domain/index.ts';
 import {
   computeVoltageQualifiedRate,
   DEFAULT_RULES_CONFIG,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUALITY, type ReadingValues } from '../../../lib/index.ts';
+import { QUALITY, type ReadingValues } from '../../../lib/domain/index.ts';
 import {
   advanceEnergyBlocks,
   blockDemandKw,

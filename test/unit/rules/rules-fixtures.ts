@@ -1,6 +1,6 @@
 // Builders shared by the rules specifications. Numbers are chosen so limits are easy to read:
 // a 380 V three-phase four-wire meter has a 220 V phase nominal, Ib = 100 A (0.5 % Ib = 0.5 A).
-import type { Reading, ReadingValues } from '../../../lib/index.ts';
+import type { Reading, ReadingValues } from '../../../lib/domain/index.ts';
 import {
   DEFAULT_RULES_CONFIG,
   evaluateReadings,

@@ -1,5 +1,6 @@
-// Time as a parameter (conventions.md §4): schedulers, backoff and the writer's retry timers read
-// time only through a Clock, so tests run a minute of polling in milliseconds.
+// The one clock of the system (conventions.md §4): everything that reads the time or waits takes a
+// Clock — ingest's schedulers and retry timers, the rules service, the notifier, the API, the job
+// runner — so a test moves time by hand and runs a minute of polling in milliseconds.
 
 export type TimerHandle = { readonly __timer: unique symbol } | NodeJS.Timeout;
 
@@ -28,6 +29,11 @@ export interface ManualClock extends Clock {
   advance(ms: number): Promise<void>;
   /** pending timers (for tests that assert nothing is left scheduled) */
   pending(): number;
+  /**
+   * Sets the time (forward or back) without firing timers: for code that reads the time but
+   * schedules nothing, such as one rules or notifier cycle called by hand.
+   */
+  set(time: number | Date): void;
 }
 
 /** A clock that moves only when told to; for tests and the benchmark. */
@@ -61,8 +67,16 @@ export function createManualClock(startMs: number): ManualClock {
       now = target;
     },
     pending: () => timers.size,
+    set(time) {
+      now = typeof time === 'number' ? time : time.getTime();
+    },
   };
   return clock;
+}
+
+/** The clock's time as a Date (SQL parameters, audit times). */
+export function dateOf(clock: Pick<Clock, 'now'>): Date {
+  return new Date(clock.now());
 }
 
 /** A promise that resolves after `ms` on the given clock. */

@@ -1,38 +1,12 @@
-// Loads register maps from lib/meter-maps/maps/<name>.json. This is the only file of the area
-// that touches the file system; everything else works on parsed MeterMap objects.
+// The register maps shipped as data in this folder (<name>.json). The only file of lib/meter-maps
+// that touches the file system, so the codec entry (lib/meter-maps/index.ts) stays pure.
 import { readFileSync, readdirSync } from 'node:fs';
-import { MeterMapError, type MeterMapIssue } from './errors.ts';
-import { meterMapSchema, type MeterMap } from './meter-map-schema.ts';
+import { MeterMapError, parseMeterMap, type MeterMap } from '../index.ts';
 
-const MAPS_DIR = new URL('./maps/', import.meta.url);
+const MAPS_DIR = new URL('./', import.meta.url);
 const MAP_FILE_SUFFIX = '.json';
 
 const cache = new Map<string, MeterMap>();
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-
-/**
- * Validate a map document (already parsed JSON). Throws METER_MAP_INVALID listing every
- * offending field, e.g. `quantities.3.address: voltageAV is not inside a declared block`.
- */
-export function parseMeterMap(document: unknown, origin = 'meter map'): MeterMap {
-  const result = meterMapSchema.safeParse(document);
-  if (!result.success) {
-    const issues: MeterMapIssue[] = result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    }));
-    const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-    throw new MeterMapError('METER_MAP_INVALID', `${origin} is invalid: ${summary}`, issues);
-  }
-  return deepFreeze(result.data as MeterMap);
-}
 
 /** Names of the maps shipped in lib/meter-maps/maps/, sorted. */
 export function listMeterMaps(): string[] {

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/index.ts';
 
 const REPEATED_SIGNAL_GRACE_MS = 1000;
 
