@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { createPool, type Db, migrate, MIGRATIONS_DIR, startEmbeddedTimescale } from '../lib/db/index.ts';
+import { type Clock, systemClock } from '../lib/domain/index.ts';
 import { loadFleet, readFleetFile } from '../lib/fleet/index.ts';
 import { createNotifier, parseNotifyConfig } from '../services/notify/index.ts';
 import { createRulesService } from '../services/rules/index.ts';
@@ -83,10 +84,10 @@ export async function runAlertsBench(): Promise<AlertsBenchResult> {
     );
     const t0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000;
     let tick = 0;
-    const clock = () => new Date(t0 + tick * STEP_S * 1000 + 1000);
+    const clock: Clock = { ...systemClock, now: () => t0 + tick * STEP_S * 1000 + 1000 };
     const notify = parseNotifyConfig({ smtp: { host: '127.0.0.1', port: smtpPort }, worker: { intervalMs: 10 } });
-    const rules = createRulesService({ db, logger, config: { intervalMs: 10, notify }, now: clock });
-    const notifier = createNotifier({ db, logger, config: notify, now: clock });
+    const rules = createRulesService({ db, logger, config: { intervalMs: 10, notify }, clock });
+    const notifier = createNotifier({ db, logger, config: notify, clock });
     notifier.start();
 
     const trials: Trial[] = [];

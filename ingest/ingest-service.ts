@@ -26,8 +26,6 @@ export interface IngestOptions {
   /** MQTT broker; absent = no MQTT ingest */
   mqttUrl?: string;
   clock?: Clock;
-  /** shorthand for a clock whose now() is this (timers stay real) */
-  now?: () => number;
   /** names this process in meter_status.reported_by and the MQTT client id */
   instanceId?: string;
   /** fixed MQTT client id (persistent session); default `kam-ingest-<instanceId>` */
@@ -105,7 +103,7 @@ export async function startIngest(options: IngestOptions): Promise<RunningIngest
   ) {
     throw badOption('meterReloadIntervalMs must be an integer ≥ 0');
   }
-  const clock: Clock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock);
+  const clock: Clock = options.clock ?? systemClock;
   const logger = options.logger.child({ component: 'ingest' });
   const metrics = options.metrics ?? createIngestMetrics();
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;

@@ -1,8 +1,11 @@
 import { type Config } from '../../lib/config/index.ts';
 import { type Logger } from '../../lib/log/index.ts';
 import { runUntilSignal } from '../../lib/process/index.ts';
-import { notifyConfigFromEnv } from '../../services/notify/index.ts';
-import { listOpenAlertsCommand, runRulesCommand } from '../../services/rules/index.ts';
+import { listAlerts } from '../../services/alerts/index.ts';
+import { formatChinaTime, notifyConfigFromEnv } from '../../services/notify/index.ts';
+import { runRulesCommand } from '../../services/rules/index.ts';
+import type { Queryable } from '../../lib/db/index.ts';
+import { formatTable } from '../format-table.ts';
 import { openDatabase } from './open-database.ts';
 
 /** `kam rules`: the rules service and notifier as their own process. */
@@ -34,4 +37,40 @@ export async function runAlerts({ config, logger }: { config: Config; logger: Lo
   } finally {
     await close();
   }
+}
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** `kam alerts`: a table of unresolved alerts, newest first. Returns how many were listed. */
+export async function listOpenAlertsCommand(
+  db: Queryable,
+  out: TextSink,
+  options: { limit?: number } = {},
+): Promise<number> {
+  const alerts = await listAlerts(db, { states: ['open', 'acknowledged'], limit: options.limit ?? 1000 });
+  if (alerts.length === 0) {
+    out.write('no open alerts\n');
+    return 0;
+  }
+  const header = ['ID', 'ACCOUNT', 'METER', 'KIND', 'PHASE', 'SEVERITY', 'OPENED (CST)', 'STATE', 'MANAGER'];
+  const rows = alerts.map((a) => [
+    String(a.id),
+    a.account.name,
+    a.meter.code,
+    a.kind,
+    a.phase ?? '-',
+    a.severity,
+    formatChinaTime(a.openedAt).slice(0, 16),
+    a.state === 'acknowledged' && a.acknowledgedBy
+      ? `ack by ${a.acknowledgedBy}`
+      : a.escalatedAt
+        ? 'open (escalated)'
+        : a.state,
+    a.manager.name,
+  ]);
+  out.write(formatTable([header, ...rows]));
+  out.write(`${alerts.length} open alert(s)\n`);
+  return alerts.length;
 }

@@ -24,3 +24,24 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export const PHASES = ['A', 'B', 'C'] as const;
 export type Phase = (typeof PHASES)[number];
+
+/**
+ * A change the rules core decided (services/rules/core) and the alerts service writes
+ * (services/alerts): an alert opens when its condition has held for its delay, clears when its
+ * recovery has.
+ */
+export interface AlertTransition {
+  type: 'open' | 'clear';
+  meterId: number;
+  accountId: number;
+  kind: AlertKind;
+  /** phase of the alert (from the first channel that opened it); null for totals and line pairs */
+  phase: Phase | null;
+  /** when the condition had held for its delay (open) or its recovery had (clear) */
+  at: Date;
+  severity: Severity;
+  /** the same for the open and the clear of one alert: an idempotency key for the adapter */
+  alertKey: string;
+  /** readings, values and limits behind the transition; plain JSON */
+  evidence: Record<string, unknown>;
+}

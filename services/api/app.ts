@@ -13,7 +13,7 @@ import Fastify, {
 } from 'fastify';
 import type { Registry } from 'prom-client';
 import { type Db } from '../../lib/db/index.ts';
-import { KamError } from '../../lib/domain/index.ts';
+import { type Clock, dateOf, KamError, systemClock } from '../../lib/domain/index.ts';
 import { type Logger } from '../../lib/log/index.ts';
 import { authenticate, challenge } from './auth/authenticate.ts';
 import type { RouteRoles } from './auth/roles.ts';
@@ -21,7 +21,6 @@ import { type ApiContext, type AuthSettings, DEFAULT_AUTH } from './context.ts';
 import { ApiError } from './errors.ts';
 import { type LiveEventBus, LiveStreamHub } from './live-stream.ts';
 import { createApiMetrics } from './metrics.ts';
-import { hasTable } from './repositories/meter-repository.ts';
 import { registerAlertRoutes } from './routes/alerts.routes.ts';
 import { registerAuthRoutes } from './routes/auth.routes.ts';
 import { registerFleetRoutes } from './routes/fleet.routes.ts';
@@ -39,8 +38,8 @@ export interface ApiDeps {
   metricsRegistries?: readonly Registry[];
   /** Process metrics (CPU, memory, event loop) in the API's registry; turn off if another registry has them. */
   processMetrics?: boolean;
-  /** Time source for "today", default ranges and completeness (tests pass a fixed clock). */
-  clock?: () => Date;
+  /** Time for "today", default ranges, completeness, login throttling; default the system clock. */
+  clock?: Clock;
   auth?: Partial<AuthSettings>;
 }
 
@@ -52,7 +51,6 @@ export interface RouteEntry {
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const UPLOT_DIR = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
-const METER_STATUS_RECHECK_MS = 60_000;
 const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -78,22 +76,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   const metrics = createApiMetrics({ extra: deps.metricsRegistries, processMetrics: deps.processMetrics });
-  const hub = new LiveStreamHub({ db: deps.db, logger, bus: deps.events, stats: metrics.stream });
-  let meterStatus: { value: boolean; at: number } | undefined;
+  const clock = deps.clock ?? systemClock;
+  const hub = new LiveStreamHub({ db: deps.db, logger, bus: deps.events, stats: metrics.stream, clock });
   const ctx: ApiContext = {
     db: deps.db,
     logger,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
+    now: () => dateOf(clock),
     hub,
     metrics,
     components: deps.components,
     auth: { ...DEFAULT_AUTH, ...deps.auth },
-    hasMeterStatus: async () => {
-      if (!meterStatus || Date.now() - meterStatus.at > METER_STATUS_RECHECK_MS) {
-        meterStatus = { value: await hasTable(deps.db, 'meter_status'), at: Date.now() };
-      }
-      return meterStatus.value;
-    },
   };
 
   // ---- the route table and the "every route declares its roles" rule -------------------------

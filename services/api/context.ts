@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db/index.ts';
+import type { Clock } from '../../lib/domain/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import type { LiveStreamHub } from './live-stream.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -7,13 +8,13 @@ import type { ApiMetrics } from './metrics.ts';
 export interface ApiContext {
   db: Db;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
+  /** the clock's time as a Date */
+  now(): Date;
   hub: LiveStreamHub;
   metrics: ApiMetrics;
   components: () => Record<string, unknown>;
   auth: AuthSettings;
-  /** migration 005's meter_status exists (checked at start, re-checked at most every minute) */
-  hasMeterStatus: () => Promise<boolean>;
 }
 
 export interface AuthSettings {

@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/domain/index.ts';
 import type { ServerResponse } from 'node:http';
 import type { Db } from '../../lib/db/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
@@ -67,6 +68,7 @@ export class LiveStreamHub {
   readonly #log: Logger;
   readonly #bus: LiveEventBus | undefined;
   readonly #stats: StreamStats;
+  readonly #clock: Clock;
   #meterAccount = new Map<number, number>();
   #meterMapLoadedAt = 0;
   #meterMapLoading: Promise<void> | undefined;
@@ -77,11 +79,12 @@ export class LiveStreamHub {
   };
   readonly #onAlert = (a: LiveAlertChange) => this.#broadcast('alert', a.accountId, serializeAlert(a));
 
-  constructor(deps: { db: Db; logger: Logger; bus: LiveEventBus | undefined; stats: StreamStats }) {
+  constructor(deps: { db: Db; logger: Logger; bus: LiveEventBus | undefined; stats: StreamStats; clock: Clock }) {
     this.#db = deps.db;
     this.#log = deps.logger;
     this.#bus = deps.bus;
     this.#stats = deps.stats;
+    this.#clock = deps.clock;
   }
 
   start(): void {
@@ -178,12 +181,12 @@ export class LiveStreamHub {
   }
 
   async #ensureMeterMap(force: boolean): Promise<void> {
-    const fresh = Date.now() - this.#meterMapLoadedAt < METER_MAP_REFRESH_MS;
+    const fresh = this.#clock.now() - this.#meterMapLoadedAt < METER_MAP_REFRESH_MS;
     if (this.#meterMapLoadedAt > 0 && (!force || fresh)) return;
     this.#meterMapLoading ??= meterAccounts(this.#db)
       .then((map) => {
         this.#meterAccount = map;
-        this.#meterMapLoadedAt = Date.now();
+        this.#meterMapLoadedAt = this.#clock.now();
       })
       .catch((err: unknown) => this.#log.warn({ err }, 'live stream: cannot load meters'))
       .finally(() => {

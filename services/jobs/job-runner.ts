@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../../lib/db/index.ts';
+import { type Clock, systemClock } from '../../lib/domain/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import { listTimescaleJobs, runTimescaleJob, selectDueJobs } from './timescale-jobs.ts';
 
@@ -9,7 +10,8 @@ export interface JobRunnerOptions {
   /** PGlite has no background worker, so in embedded mode we run TimescaleDB's jobs ourselves. */
   runTimescaleJobs: boolean;
   timescaleCron?: string;
-  now?: () => number;
+  /** the clock (when each TimescaleDB job last ran); cron itself runs on wall time */
+  clock?: Clock;
 }
 
 export interface JobRunner {
@@ -22,7 +24,8 @@ export interface JobRunner {
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { db, logger } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const tasks: ScheduledTask[] = [];
   const lastRunMs = new Map<number, number>();
   const running = new Set<Promise<unknown>>();

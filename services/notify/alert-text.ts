@@ -1,5 +1,5 @@
 import type { AlertKind, Severity } from '../../lib/domain/index.ts';
-import type { Audience, NotifiableAlert, NotificationEvent } from './notification-types.ts';
+import type { Alert, Audience, NotificationEvent } from '../alerts/index.ts';
 
 // Message text, Chinese and English (docs/notify.md "Message format"). Every message carries
 // both languages: the recipient's locale first (managers.locale; customers get Chinese first),
@@ -53,7 +53,7 @@ export function alertLink(publicUrl: string, alertId: number): string {
 const round = (v: number) => Number(v.toPrecision(4)).toString();
 
 /** "measured vs limit" from the core's evidence (alert-tracker.ts conditionEvidence). */
-function measurement(alert: NotifiableAlert, locale: Locale): string | null {
+function measurement(alert: Alert, locale: Locale): string | null {
   const e = alert.evidence;
   if (alert.kind === 'communication_lost' && typeof e.lastSeenAt === 'string') {
     const last = formatChinaTime(new Date(e.lastSeenAt));
@@ -68,7 +68,7 @@ function measurement(alert: NotifiableAlert, locale: Locale): string | null {
     : `${round(e.measured)}${unit} (limit ${round(e.limit)}${unit})`;
 }
 
-function phaseText(alert: NotifiableAlert, locale: Locale): string {
+function phaseText(alert: Alert, locale: Locale): string {
   if (!alert.phase) return '';
   return locale === 'zh' ? `（${alert.phase}相）` : ` (phase ${alert.phase})`;
 }
@@ -80,7 +80,7 @@ export interface RenderOptions {
 }
 
 function section(
-  alert: NotifiableAlert,
+  alert: Alert,
   event: NotificationEvent,
   audience: Audience,
   locale: Locale,
@@ -139,13 +139,13 @@ function section(
   return lines;
 }
 
-export function localeFor(alert: NotifiableAlert, audience: Audience): Locale {
+export function localeFor(alert: Alert, audience: Audience): Locale {
   return audience === 'customer' ? 'zh' : alert.manager.locale;
 }
 
 /** Subject and plain-text body of an email: recipient's language first, then the other. */
 export function renderAlertEmail(
-  alert: NotifiableAlert,
+  alert: Alert,
   event: NotificationEvent,
   audience: Audience,
   options: RenderOptions,
@@ -179,7 +179,7 @@ export function renderAlertEmail(
 
 /** One SMS: short, both languages (recipient's first), with the dashboard link for staff. */
 export function renderAlertSms(
-  alert: NotifiableAlert,
+  alert: Alert,
   event: NotificationEvent,
   audience: Audience,
   options: RenderOptions,

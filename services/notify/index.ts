@@ -1,6 +1,7 @@
 // Public entry of the notifier (conventions.md §1): the outbox worker with escalation, the
 // channel adapters (SMTP email, signed webhook, SMS gateway), message text and the config.
-// services/rules writes outbox rows through `enqueueAlertNotifications` inside its transaction.
+// The planner (createNotificationPlanner) decides which rows an alert event causes; services/alerts
+// writes them in the transaction that changed the alert.
 
 export {
   notifyConfigSchema,
@@ -17,14 +18,7 @@ export {
   type NotifyChannel,
 } from './notify-config.ts';
 export { NotifyError, type NotifyErrorCode } from './errors.ts';
-export type {
-  NotifiableAlert,
-  NotificationEvent,
-  Audience,
-  OutboxRow,
-  OutboundMessage,
-  ChannelTransport,
-} from './notification-types.ts';
+export type { OutboundMessage, ChannelTransport } from './notification-types.ts';
 export {
   renderAlertEmail,
   renderAlertSms,
@@ -37,21 +31,14 @@ export {
   type RenderOptions,
 } from './alert-text.ts';
 export {
+  createNotificationPlanner,
   planAlertNotifications,
   idempotencyKeyOf,
   webhookPayload,
   escalationMinutesFor,
   backoffMs,
 } from './plan-notifications.ts';
-export {
-  enqueueAlertNotifications,
-  insertOutboxRows,
-  loadNotifiableAlerts,
-  claimDueNotifications,
-  reconcileHeldNotifications,
-  type Queryable,
-} from './outbox-repository.ts';
-export { escalateOverdueAlerts, type Escalation } from './escalation.ts';
+export { claimDueNotifications, reconcileHeldNotifications } from './outbox-repository.ts';
 export { createChannelTransports, type ChannelTransports } from './channels/index.ts';
 export { createSmtpTransport } from './channels/email-smtp.ts';
 export { createWebhookTransport } from './channels/webhook.ts';

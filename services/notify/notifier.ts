@@ -1,7 +1,8 @@
+import { type Clock, dateOf, systemClock } from '../../lib/domain/index.ts';
 import type { Db } from '../../lib/db/index.ts';
+import { escalateOverdueAlerts } from '../alerts/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import { type ChannelTransports, createChannelTransports } from './channels/index.ts';
-import { escalateOverdueAlerts } from './escalation.ts';
 import type { NotifyChannel, NotifyConfig } from './notify-config.ts';
 import type { OutboundMessage } from './notification-types.ts';
 import {
@@ -10,7 +11,7 @@ import {
   markNotificationSent,
   reconcileHeldNotifications,
 } from './outbox-repository.ts';
-import { backoffMs } from './plan-notifications.ts';
+import { backoffMs, createNotificationPlanner } from './plan-notifications.ts';
 
 export interface NotifierOptions {
   db: Db;
@@ -18,8 +19,8 @@ export interface NotifierOptions {
   config: NotifyConfig;
   /** channel adapters; default: createChannelTransports(config) (one per configured channel) */
   transports?: ChannelTransports;
-  /** the clock (escalation deadlines, backoff, signatures); default: the wall clock */
-  now?: () => Date;
+  /** the clock (escalation deadlines, backoff, signatures, the loop's pause); default: the system clock */
+  clock?: Clock;
   /** run escalations in this worker's cycle (default true) */
   escalate?: boolean;
 }
@@ -48,8 +49,10 @@ const MAX_BATCHES_PER_RUN = 10;
 export function createNotifier(options: NotifierOptions): Notifier {
   const { db, config } = options;
   const logger = options.logger.child({ component: 'notifier' });
-  const now = options.now ?? (() => new Date());
-  const transports = options.transports ?? createChannelTransports(config, { now });
+  const clock = options.clock ?? systemClock;
+  const now = () => dateOf(clock);
+  const plan = createNotificationPlanner(config);
+  const transports = options.transports ?? createChannelTransports(config, { clock });
   const channels = (Object.keys(transports) as NotifyChannel[]).filter((c) => transports[c]);
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -91,7 +94,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   async function runOnce(): Promise<NotifierRunResult> {
     const result: NotifierRunResult = { escalated: 0, sent: 0, retried: 0, failed: 0, held: 0 };
     if (options.escalate !== false) {
-      const escalations = await escalateOverdueAlerts(db, config, now());
+      const escalations = await escalateOverdueAlerts(db, config, plan, now());
       result.escalated = escalations.length;
       for (const e of escalations) logger.info(e, 'alert escalated');
     }

@@ -1,6 +1,6 @@
 import { alertLink, renderAlertEmail, renderAlertSms } from './alert-text.ts';
 import type { NotifyChannel, NotifyConfig } from './notify-config.ts';
-import type { Audience, NotifiableAlert, NotificationEvent, OutboxRow } from './notification-types.ts';
+import type { Alert, Audience, NotificationEvent, NotificationPlanner, OutboxRow } from '../alerts/index.ts';
 
 // Who hears about what (docs/notify.md "Routing"). Pure: an alert, the event and the config in,
 // outbox rows out. The database adapter inserts them with ON CONFLICT (idempotency_key) DO NOTHING.
@@ -18,7 +18,7 @@ export function idempotencyKeyOf(alertId: number, event: NotificationEvent, chan
 
 /** The JSON a webhook receives (and the body it is signed over). */
 export function webhookPayload(
-  alert: NotifiableAlert,
+  alert: Alert,
   event: NotificationEvent,
   publicUrl: string,
   idempotencyKey: string,
@@ -50,7 +50,7 @@ export function webhookPayload(
 }
 
 export function planAlertNotifications(
-  alert: NotifiableAlert,
+  alert: Alert,
   event: NotificationEvent,
   config: NotifyConfig,
   now: Date,
@@ -108,8 +108,13 @@ export function planAlertNotifications(
   return rows;
 }
 
+/** The planner the alerts service calls when it enqueues (services/alerts NotificationPlanner). */
+export function createNotificationPlanner(config: NotifyConfig): NotificationPlanner {
+  return (alert, event, now) => planAlertNotifications(alert, event, config, now);
+}
+
 function row(
-  alert: NotifiableAlert,
+  alert: Alert,
   event: NotificationEvent,
   audience: Audience,
   channel: NotifyChannel,
@@ -134,7 +139,7 @@ function row(
 }
 
 /** Escalation limit of a tier (potential and none use C). */
-export function escalationMinutesFor(tier: NotifiableAlert['account']['tier'], config: NotifyConfig): number {
+export function escalationMinutesFor(tier: Alert['account']['tier'], config: NotifyConfig): number {
   return tier === 'A'
     ? config.escalationMinutes.A
     : tier === 'B'

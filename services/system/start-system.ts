@@ -8,7 +8,8 @@ import { type Logger } from '../../lib/log/index.ts';
 import { loadFleet, readFleetFile } from '../../lib/fleet/index.ts';
 import { startIngest, type RunningIngest } from '../../ingest/index.ts';
 import { EventEmitter } from 'node:events';
-import { buildApi, ensureDemoUsers, formatDemoCredentials, type LiveAlertChange } from '../api/index.ts';
+import { loadAlertChanges } from '../alerts/index.ts';
+import { buildApi, ensureDemoUsers, formatDemoCredentials } from '../api/index.ts';
 import { createJobRunner, type JobRunner } from '../jobs/index.ts';
 import { createNotifier, notifyConfigFromEnv } from '../notify/index.ts';
 import { startRulesService, type RulesService } from '../rules/index.ts';
@@ -112,9 +113,11 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       config: { notify: notifyConfig },
       intervalMs: config.rulesIntervalMs,
       onCommitted: ({ opened, cleared }) => {
-        publishAlertChanges(db, events, [...opened, ...cleared]).catch((err: unknown) =>
-          logger.warn({ err }, 'alert changes not published to the live stream'),
-        );
+        loadAlertChanges(db, [...opened, ...cleared])
+          .then((changes) => {
+            for (const change of changes) events.emit('alert', change);
+          })
+          .catch((err: unknown) => logger.warn({ err }, 'alert changes not published to the live stream'));
       },
     });
     stack.push({ name: 'rules', stop: () => rules.stop() });
@@ -165,17 +168,6 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     await stopAll();
     throw err;
   }
-}
-
-async function publishAlertChanges(db: Db, events: EventEmitter, alertIds: number[]): Promise<void> {
-  const { rows } = await db.query<LiveAlertChange & { at: Date }>(
-    `SELECT id AS "alertId", account_id AS "accountId", meter_id AS "meterId", kind, severity, state,
-            CASE WHEN state = 'resolved' THEN 'cleared' ELSE 'opened' END AS action,
-            coalesce(resolved_at, opened_at) AS at
-       FROM alerts WHERE id = ANY($1)`,
-    [alertIds],
-  );
-  for (const change of rows) events.emit('alert', change);
 }
 
 /** Port 1883 is often taken by a local Mosquitto; fall back to a free port rather than fail. */

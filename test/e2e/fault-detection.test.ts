@@ -14,7 +14,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUALITY } from '../../lib/domain/index.ts';
 import { KIND_TEXT } from '../../services/notify/index.ts';
-import { listAlerts, type AlertKind, type AlertRecord } from '../../services/rules/index.ts';
+import type { AlertKind } from '../../lib/domain/index.ts';
+import { listAlerts, type Alert as AlertRecord } from '../../services/alerts/index.ts';
 import type { FaultKind, GroundTruthEntry } from '../../simulators/index.ts';
 import { parseMail } from '../integration/notify/local-servers.ts';
 import { managerEmailByMeter, startMonitoredFleet, type MonitoredFleet } from './support/monitored-fleet.ts';

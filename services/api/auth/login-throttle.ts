@@ -2,12 +2,14 @@
 // until the window passes (OWASP authentication cheat sheet: throttle per account). In memory:
 // one API process per deployment today; several would each keep their own count.
 
+import { type Clock, systemClock } from '../../../lib/domain/index.ts';
+
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
   constructor(
     readonly max: number,
     readonly windowMs: number,
-    readonly now: () => number = Date.now,
+    readonly clock: Clock = systemClock,
   ) {}
 
   blocked(username: string): boolean {
@@ -16,7 +18,7 @@ export class LoginThrottle {
 
   fail(username: string): void {
     const list = this.#recent(username);
-    list.push(this.now());
+    list.push(this.clock.now());
     this.#failures.set(username, list);
     if (this.#failures.size > 10_000) this.#failures.delete(this.#failures.keys().next().value!);
   }
@@ -26,7 +28,7 @@ export class LoginThrottle {
   }
 
   #recent(username: string): number[] {
-    const cutoff = this.now() - this.windowMs;
+    const cutoff = this.clock.now() - this.windowMs;
     return (this.#failures.get(username) ?? []).filter((t) => t > cutoff);
   }
 }

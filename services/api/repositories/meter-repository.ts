@@ -22,7 +22,7 @@ export interface MeterSummary {
   completenessToday: { expected: number; received: number; rate: number | null };
 }
 
-// Without ingest's meter_status row the state is derived from the newest reading's age:
+// Without an ingest meter_status row for the meter the state is derived from the newest reading's age:
 // within 3 poll intervals (at least 60 s) ok, within 15 min failing, older lost.
 const DERIVED_OK_POLLS = 3;
 const DERIVED_FAILING_S = 15 * 60;
@@ -30,17 +30,13 @@ const DERIVED_FAILING_S = 15 * 60;
 /**
  * Meters with status, last seen and today's collection completeness (slots of the poll interval
  * since local midnight that received a reading, as in migration 005's collection_completeness).
- * meter_status (migration 005, written by ingest) is used when the table exists.
+ * The state is ingest's meter_status row (migration 005) where the meter has one.
  */
 export async function listMeters(
   db: Db,
   scope: AccountScope,
   filter: { accountId?: number; meterId?: number; afterId?: number; limit: number; dayStart: Date; now: Date },
-  hasMeterStatus: boolean,
 ): Promise<MeterSummary[]> {
-  const status = hasMeterStatus
-    ? `LEFT JOIN meter_status ms ON ms.meter_id = m.id`
-    : `LEFT JOIN (SELECT NULL::int AS meter_id, NULL::timestamptz AS last_seen_at, NULL::text AS comm_state) ms ON false`;
   const { rows } = await db.query<MeterSummary & { expected: number; received: number; msState: string | null }>(
     `SELECT m.id, m.code, m.name, m.account_id AS "accountId", a.code AS "accountCode", m.protocol, m.active, m.wiring,
             m.nominal_voltage_v AS "nominalVoltageV", m.rated_kw AS "ratedKw", m.poll_interval_s AS "pollIntervalS",
@@ -51,7 +47,7 @@ export async function listMeters(
              - ceil(extract(epoch FROM $5::timestamptz) / m.poll_interval_s))::int AS expected,
             (SELECT count(DISTINCT floor(extract(epoch FROM r.ts) / m.poll_interval_s))::int
                FROM readings r WHERE r.meter_id = m.id AND r.ts >= $5 AND r.ts < $6) AS received
-       FROM meters m JOIN accounts a ON a.id = m.account_id ${status}
+       FROM meters m JOIN accounts a ON a.id = m.account_id LEFT JOIN meter_status ms ON ms.meter_id = m.id
       WHERE ${scopeSql('a', 1, 2)}
         AND ($3::int IS NULL OR m.account_id = $3)
         AND ($4::int IS NULL OR m.id > $4)
@@ -123,9 +119,4 @@ export async function getMeterContext(db: Db, meterId: number): Promise<MeterCon
 export async function meterAccounts(db: Db): Promise<Map<number, number>> {
   const { rows } = await db.query<{ id: number; account_id: number }>('SELECT id, account_id FROM meters');
   return new Map(rows.map((r) => [r.id, r.account_id]));
-}
-
-export async function hasTable(db: Db, name: string): Promise<boolean> {
-  const { rows } = await db.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [name]);
-  return rows[0]?.present ?? false;
 }

@@ -1,18 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ALERT_KINDS, SEVERITIES } from '../../rules/index.ts';
+import { ALERT_KINDS, SEVERITIES } from '../../../lib/domain/index.ts';
+import { ALERT_STATES } from '../../alerts/index.ts';
 import { principalOf, requireVisible, scopeOfRequest } from '../access.ts';
 import { ALL_ROLES, type Principal } from '../auth/roles.ts';
 import type { ApiContext } from '../context.ts';
-import {
-  acknowledgeAlert,
-  ALERT_STATES,
-  type AlertView,
-  commentOnAlert,
-  getAlert,
-  listAlerts,
-  resolveAlert,
-} from '../repositories/alert-repository.ts';
+import { acknowledgeAlert, type AlertView, commentOnAlert, getAlert, listAlerts, resolveAlert } from '../alert-view.ts';
 import { cursor, decodeCursor, defineRoute, id, isoTime, limit, toPage } from '../route.ts';
 
 /** `a,b,c` or repeated parameters → a checked list. */
@@ -27,6 +20,7 @@ const note = z.string().trim().min(1).max(4000);
 
 export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { db } = ctx;
+  const lifecycle = { clock: ctx.clock };
   const publish = (a: AlertView, action: string) =>
     ctx.hub.publishAlert({
       alertId: a.id,
@@ -36,7 +30,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
       severity: a.severity,
       state: a.state,
       action,
-      at: ctx.clock(),
+      at: ctx.now(),
     });
 
   defineRoute(app, {
@@ -64,8 +58,8 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
         severities: query.severity,
         accountId: query.accountId,
         meterId: query.meterId,
-        from: query.from,
-        to: query.to,
+        openedFrom: query.from,
+        openedBefore: query.to,
         after: after ? { openedAt: new Date(after.t), id: after.id } : undefined,
         limit: query.limit,
       });
@@ -96,7 +90,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
     body: z.object({ note: note.optional() }).default({}),
     handler: async ({ params, body, request }) => {
       await requireVisible(db, request, 'alert', params.alertId);
-      const alert = await acknowledgeAlert(db, params.alertId, actorOf(principalOf(request)), body.note);
+      const alert = await acknowledgeAlert(db, params.alertId, actorOf(principalOf(request)), body.note, lifecycle);
       publish(alert, 'acknowledged');
       return alert;
     },
@@ -112,7 +106,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
     body: z.object({ note }),
     handler: async ({ params, body, request, reply }) => {
       await requireVisible(db, request, 'alert', params.alertId);
-      const event = await commentOnAlert(db, params.alertId, actorOf(principalOf(request)), body.note);
+      const event = await commentOnAlert(db, params.alertId, actorOf(principalOf(request)), body.note, lifecycle);
       publish(await getAlert(db, params.alertId), 'commented');
       return reply.status(201).send(event);
     },
@@ -128,7 +122,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
     body: z.object({ note }),
     handler: async ({ params, body, request }) => {
       await requireVisible(db, request, 'alert', params.alertId);
-      const alert = await resolveAlert(db, params.alertId, actorOf(principalOf(request)), body.note);
+      const alert = await resolveAlert(db, params.alertId, actorOf(principalOf(request)), body.note, lifecycle);
       publish(alert, 'resolved');
       return alert;
     },

@@ -26,7 +26,7 @@ const username = z
   .regex(/^[a-z0-9][a-z0-9_.-]{1,63}$/, 'must be 2–64 lower-case letters, digits, ., - or _');
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const throttle = new LoginThrottle(ctx.auth.maxFailedLogins, ctx.auth.failedLoginWindowMs);
+  const throttle = new LoginThrottle(ctx.auth.maxFailedLogins, ctx.auth.failedLoginWindowMs, ctx.clock);
 
   defineRoute(app, {
     method: 'POST',

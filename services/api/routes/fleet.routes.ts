@@ -76,13 +76,13 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     handler: async ({ params, request }) => {
       await requireVisible(db, request, 'account', params.accountId);
       const account = await getAccount(db, params.accountId);
-      const now = ctx.clock();
-      const meters = await listMeters(
-        db,
-        scopeOfRequest(request),
-        { accountId: params.accountId, limit: 1000, dayStart: localDayStart(now), now },
-        await ctx.hasMeterStatus(),
-      );
+      const now = ctx.now();
+      const meters = await listMeters(db, scopeOfRequest(request), {
+        accountId: params.accountId,
+        limit: 1000,
+        dayStart: localDayStart(now),
+        now,
+      });
       return { ...account, meters };
     },
   });
@@ -95,7 +95,7 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     summary:
       "Live fleet view: each visible account's newest load per meter, today's and yesterday's 15-minute curve, open alerts",
     handler: async ({ request }) => {
-      const now = ctx.clock();
+      const now = ctx.now();
       const today = localDayStart(now);
       const yesterday = new Date(today.getTime() - DAY_MS);
       const accounts = await fleetLive(db, scopeOfRequest(request), new Date(now.getTime() - DAY_MS));
@@ -154,7 +154,7 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
           },
         );
       }
-      const range = timeRange(query.from, query.to, { spanMs: DAY_MS, maxSpanMs: MAX_SPAN_MS['1d'], now: ctx.clock() });
+      const range = timeRange(query.from, query.to, { spanMs: DAY_MS, maxSpanMs: MAX_SPAN_MS['1d'], now: ctx.now() });
       const span = range.to.getTime() - range.from.getTime();
       const resolution = query.resolution === 'auto' ? chooseResolution(span, 'account') : query.resolution;
       checkSpan(resolution, span);
@@ -182,7 +182,7 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     query: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
     handler: async ({ params, query, request }) => {
       await requireVisible(db, request, 'account', params.accountId);
-      const now = ctx.clock();
+      const now = ctx.now();
       const range = timeRange(query.from ?? localDayStart(now), query.to, {
         spanMs: DAY_MS,
         maxSpanMs: 366 * DAY_MS,
@@ -202,13 +202,14 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     query: z.object({ accountId: id.optional(), limit: limit(1000, 200), cursor }),
     handler: async ({ query, request }) => {
       const after = decodeCursor(query.cursor, z.object({ id: z.number().int() }));
-      const now = ctx.clock();
-      const rows = await listMeters(
-        db,
-        scopeOfRequest(request),
-        { accountId: query.accountId, afterId: after?.id, limit: query.limit, dayStart: localDayStart(now), now },
-        await ctx.hasMeterStatus(),
-      );
+      const now = ctx.now();
+      const rows = await listMeters(db, scopeOfRequest(request), {
+        accountId: query.accountId,
+        afterId: after?.id,
+        limit: query.limit,
+        dayStart: localDayStart(now),
+        now,
+      });
       return toPage(rows, query.limit, (last) => ({ id: last.id }));
     },
   });
@@ -222,13 +223,13 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     params: z.object({ meterId: id }),
     handler: async ({ params, request }) => {
       await requireVisible(db, request, 'meter', params.meterId);
-      const now = ctx.clock();
-      const [meter] = await listMeters(
-        db,
-        scopeOfRequest(request),
-        { meterId: params.meterId, limit: 1, dayStart: localDayStart(now), now },
-        await ctx.hasMeterStatus(),
-      );
+      const now = ctx.now();
+      const [meter] = await listMeters(db, scopeOfRequest(request), {
+        meterId: params.meterId,
+        limit: 1,
+        dayStart: localDayStart(now),
+        now,
+      });
       return { ...meter!, voltageLimits: voltageLimitsOf(await getMeterContext(db, params.meterId)) };
     },
   });
@@ -243,7 +244,7 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     query: z.object({ from: isoTime.optional(), to: isoTime.optional(), limit: limit(5000, 500), cursor }),
     handler: async ({ params, query, request }) => {
       await requireVisible(db, request, 'meter', params.meterId);
-      const range = timeRange(query.from, query.to, { spanMs: DAY_MS, maxSpanMs: 31 * DAY_MS, now: ctx.clock() });
+      const range = timeRange(query.from, query.to, { spanMs: DAY_MS, maxSpanMs: 31 * DAY_MS, now: ctx.now() });
       const after = decodeCursor(query.cursor, z.object({ ts: z.iso.datetime() }));
       const rows = await rawReadingsPage(
         db,
@@ -269,7 +270,7 @@ export function registerFleetRoutes(app: FastifyInstance, ctx: ApiContext): void
     produces: ['application/json', 'text/csv'],
     handler: async ({ params, query, request, reply }) => {
       await requireVisible(db, request, 'meter', params.meterId);
-      const range = timeRange(query.from, query.to, { spanMs: DAY_MS, maxSpanMs: MAX_SPAN_MS['1d'], now: ctx.clock() });
+      const range = timeRange(query.from, query.to, { spanMs: DAY_MS, maxSpanMs: MAX_SPAN_MS['1d'], now: ctx.now() });
       const span = range.to.getTime() - range.from.getTime();
       const resolution = query.resolution === 'auto' ? chooseResolution(span, 'meter') : query.resolution;
       checkSpan(resolution, span);

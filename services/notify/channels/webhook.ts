@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../../lib/domain/index.ts';
 import type { ChannelTransport, OutboundMessage } from '../notification-types.ts';
 import type { NotifyConfig } from '../notify-config.ts';
 import { postJson } from './http-post.ts';
@@ -6,14 +7,14 @@ import { signWebhookBody } from './webhook-signature.ts';
 /** Signed webhook: the stored body (alert JSON) POSTed as is, signed over timestamp + body. */
 export function createWebhookTransport(
   config: NonNullable<NotifyConfig['webhook']>,
-  deps: { now?: () => Date; fetch?: typeof fetch } = {},
+  deps: { clock?: Clock; fetch?: typeof fetch } = {},
 ): ChannelTransport {
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const fetchImpl = deps.fetch ?? fetch;
   return {
     channel: 'webhook',
     async send(message: OutboundMessage, signal: AbortSignal) {
-      const timestampS = Math.floor(now().getTime() / 1000);
+      const timestampS = Math.floor(clock.now() / 1000);
       await postJson(
         config.url,
         message.body,

@@ -178,18 +178,17 @@ export async function startMonitoredFleet(options: MonitoredFleetOptions): Promi
     const smtpPort = await getFreePort();
     const smtp = await startSmtpServer(smtpPort);
     closers.push(() => smtp.close());
-    const simDate = () => new Date(simMs);
     const notifyConfig = parseNotifyConfig({
       publicUrl: 'https://kam.example.cn',
       smtp: { host: '127.0.0.1', port: smtpPort, from: 'KAM <kam@grid.example>', timeoutMs: 10_000 },
     });
-    const notifier = createNotifier({ db, logger: silentLogger, config: notifyConfig, now: simDate });
+    const notifier = createNotifier({ db, logger: silentLogger, config: notifyConfig, clock });
     closers.push(() => notifier.stop()); // closers run in reverse: the notifier stops before the SMTP server
     const rules = createRulesService({
       db,
       logger: silentLogger,
       config: { serviceName: options.serviceName ?? 'e2e', rules: options.rules ?? {}, notify: notifyConfig },
-      now: simDate,
+      clock,
     });
     closers.push(() => rules.stop());
 

@@ -1,22 +1,23 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dateOf } from '../../../lib/domain/index.ts';
+import { acknowledgeAlert, enqueueAlertNotifications, escalateOverdueAlerts } from '../../../services/alerts/index.ts';
 import {
   claimDueNotifications,
+  createNotificationPlanner,
   createNotifier,
-  enqueueAlertNotifications,
-  escalateOverdueAlerts,
   type NotifyConfigInput,
   parseNotifyConfig,
   verifyWebhookSignature,
 } from '../../../services/notify/index.ts';
-import { acknowledgeAlert, createRulesService } from '../../../services/rules/index.ts';
+import { createRulesService } from '../../../services/rules/index.ts';
 import { getFreePort } from '../../support/free-port.ts';
 import type { TestDatabase } from '../../support/databases.ts';
 import {
   at,
   healthy,
   insertReadings,
-  manualClock,
+  clockAt,
   type MeterRef,
   openAlertingDb,
   resetAlerting,
@@ -34,7 +35,7 @@ const SECRET = 'whsec-test-0123456789abcdef';
 describe('notifier: outbox delivery, retries, escalation', () => {
   let t: TestDatabase;
   let meters: Record<string, MeterRef>;
-  const clock = manualClock(at(0));
+  const clock = clockAt(at(0));
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
@@ -63,12 +64,12 @@ describe('notifier: outbox delivery, retries, escalation', () => {
       db: t.db,
       logger: silent,
       config: { serviceName: 'notify-test', notify },
-      now: clock.now,
+      clock,
     }).evaluateOnce();
     return run.opened;
   }
 
-  const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
+  const advance = (ms: number) => clock.set(clock.now() + ms);
   const outbox = async () =>
     (
       await t.db.query<{
@@ -99,7 +100,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
       },
     });
     const [alertId] = await raise({ polar: true }, config);
-    const notifier = createNotifier({ db: t.db, logger: silent, config, now: clock.now });
+    const notifier = createNotifier({ db: t.db, logger: silent, config, clock });
     closers.push(() => notifier.stop());
 
     expect(await notifier.runOnce()).toMatchObject({ sent: 0, retried: 1 });
@@ -108,7 +109,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
       channel: 'email',
       status: 'pending',
       attempts: 1,
-      next_attempt_at: new Date(clock.now().getTime() + 30_000),
+      next_attempt_at: new Date(clock.now() + 30_000),
     });
     expect(row!.last_error).toMatch(/NOTIFY_SEND_FAILED.*ECONNREFUSED/);
 
@@ -116,7 +117,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     advance(30_000);
     expect(await notifier.runOnce()).toMatchObject({ retried: 1 });
     [row] = await outbox();
-    expect(row).toMatchObject({ attempts: 2, next_attempt_at: new Date(clock.now().getTime() + 60_000) }); // doubled
+    expect(row).toMatchObject({ attempts: 2, next_attempt_at: new Date(clock.now() + 60_000) }); // doubled
 
     const smtp = await startSmtpServer(port, { user: 'kam', pass: 's3cret-from-config' });
     closers.unshift(smtp.close); // closed after the notifier (its pooled SMTP connection) has stopped
@@ -157,7 +158,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     closers.push(hook.close);
     const config = notifyConfig({ webhook: { url: `${hook.url}/kam`, secret: SECRET } });
     const [alertId] = await raise({ polar: true }, config);
-    const notifier = createNotifier({ db: t.db, logger: silent, config, now: clock.now });
+    const notifier = createNotifier({ db: t.db, logger: silent, config, clock });
     closers.push(() => notifier.stop());
 
     expect(await notifier.runOnce()).toMatchObject({ retried: 1, held: 1 });
@@ -171,7 +172,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     expect(await notifier.runOnce()).toMatchObject({ sent: 1 });
 
     expect(hook.requests).toHaveLength(2);
-    const nowS = Math.floor(clock.now().getTime() / 1000);
+    const nowS = Math.floor(clock.now() / 1000);
     for (const req of hook.requests) {
       expect(req).toMatchObject({ method: 'POST', url: '/kam' });
       const signature = req.headers['x-kam-signature'] as string;
@@ -215,7 +216,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
       db: t.db,
       logger: silent,
       config: notifyConfig({ webhook: { url: `${hook.url}/kam`, secret: SECRET }, smtp: { host: '127.0.0.1', port } }),
-      now: clock.now,
+      clock,
     });
     closers.push(() => withSmtp.stop());
     expect(await withSmtp.runOnce()).toMatchObject({ sent: 1, held: 0 });
@@ -228,7 +229,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     closers.push(hook.close);
     const config = notifyConfig({ webhook: { url: hook.url, secret: SECRET }, worker: { maxAttempts: 2 } });
     await raise({ polar: true }, config);
-    const notifier = createNotifier({ db: t.db, logger: silent, config, now: clock.now });
+    const notifier = createNotifier({ db: t.db, logger: silent, config, clock });
     closers.push(() => notifier.stop());
     expect(await notifier.runOnce()).toMatchObject({ retried: 1, failed: 0 });
     advance(30_000);
@@ -245,16 +246,21 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     const config = notifyConfig({ sms: { url: `${sms.url}/send`, token: 'sms-token' } });
     const [alertId] = await raise({ icu: true }, config);
     // the same event enqueued again (a replay) adds nothing
-    expect(await enqueueAlertNotifications(t.db, [{ alertId: alertId!, event: 'opened' }], config, clock.now())).toBe(
-      0,
-    );
+    expect(
+      await enqueueAlertNotifications(
+        t.db,
+        [{ alertId: alertId!, event: 'opened' }],
+        createNotificationPlanner(config),
+        dateOf(clock),
+      ),
+    ).toBe(0);
     expect((await outbox()).map((r) => `${r.channel}:${r.recipient}`)).toEqual([
       'email:chen.jing@grid.example',
       'sms:+86 138 0000 0002',
     ]);
     // a worker claims the SMS and dies before sending or recording anything
-    expect(await claimDueNotifications(t.db, ['sms'], clock.now(), 10, 120_000)).toHaveLength(1);
-    const notifier = createNotifier({ db: t.db, logger: silent, config, now: clock.now });
+    expect(await claimDueNotifications(t.db, ['sms'], dateOf(clock), 10, 120_000)).toHaveLength(1);
+    const notifier = createNotifier({ db: t.db, logger: silent, config, clock });
     closers.push(() => notifier.stop());
     expect(await notifier.runOnce()).toMatchObject({ sent: 0 }); // leased to the dead worker
     advance(120_000);
@@ -279,9 +285,9 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     const config = notifyConfig({ smtp: { host: '127.0.0.1', port }, escalationMinutes: { A: 15, B: 60, C: 240 } });
     const [icuAlert, polarAlert] = await raise({ icu: true, polar: true }, config);
     expect([icuAlert, polarAlert].every(Boolean)).toBe(true);
-    const raisedAt = clock.now().getTime();
-    await acknowledgeAlert(t.db, polarAlert!, 'emma.clark', undefined, { now: clock.now });
-    const notifier = createNotifier({ db: t.db, logger: silent, config, now: clock.now });
+    const raisedAt = clock.now();
+    await acknowledgeAlert(t.db, polarAlert!, 'emma.clark', undefined, { clock });
+    const notifier = createNotifier({ db: t.db, logger: silent, config, clock });
     closers.push(() => notifier.stop());
 
     clock.set(new Date(raisedAt + 14 * 60_000));
@@ -291,7 +297,7 @@ describe('notifier: outbox delivery, retries, escalation', () => {
     expect(await notifier.runOnce()).toMatchObject({ escalated: 1, sent: 1 });
     clock.set(new Date(raisedAt + 300 * 60_000)); // past tier C too: the acknowledged alert never escalates
     expect(await notifier.runOnce()).toMatchObject({ escalated: 0, sent: 0 });
-    expect(await escalateOverdueAlerts(t.db, config, clock.now())).toEqual([]);
+    expect(await escalateOverdueAlerts(t.db, config, createNotificationPlanner(config), dateOf(clock))).toEqual([]);
 
     const events = await t.db.query<{ alert_id: number; note: string }>(
       "SELECT alert_id, note FROM alert_events WHERE action = 'escalated'",

@@ -2,19 +2,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   acknowledgeAlert,
   commentOnAlert,
-  createRulesService,
   getAlert,
   listAlerts,
-  listOpenAlertsCommand,
   resolveAlert,
-} from '../../../services/rules/index.ts';
-import { parseNotifyConfig } from '../../../services/notify/index.ts';
+} from '../../../services/alerts/index.ts';
+import { createNotificationPlanner, parseNotifyConfig } from '../../../services/notify/index.ts';
+import { createRulesService } from '../../../services/rules/index.ts';
+import { listOpenAlertsCommand } from '../../../cli/commands/alerts.ts';
 import type { TestDatabase } from '../../support/databases.ts';
 import {
   at,
   healthy,
   insertReadings,
-  manualClock,
+  clockAt,
   type MeterRef,
   openAlertingDb,
   resetAlerting,
@@ -27,8 +27,10 @@ const SAG = { voltageAV: 195, voltageBV: 196, voltageCV: 196.5 };
 describe('alert lifecycle: acknowledge, comment, resolve, with an audit trail', () => {
   let t: TestDatabase;
   let meters: Record<string, MeterRef>;
-  const clock = manualClock(at(0));
-  const notify = parseNotifyConfig({ webhook: { url: 'http://127.0.0.1:9/hook', secret: 'a-test-secret-of-length' } });
+  const clock = clockAt(at(0));
+  const notify = createNotificationPlanner(
+    parseNotifyConfig({ webhook: { url: 'http://127.0.0.1:9/hook', secret: 'a-test-secret-of-length' } }),
+  );
 
   beforeAll(async () => {
     ({ t, meters } = await openAlertingDb());
@@ -46,7 +48,7 @@ describe('alert lifecycle: acknowledge, comment, resolve, with an audit trail', 
       db: t.db,
       logger: silent,
       config: { serviceName: 'lifecycle' },
-      now: clock.now,
+      clock,
     }).evaluateOnce();
   }
 
@@ -58,14 +60,14 @@ describe('alert lifecycle: acknowledge, comment, resolve, with an audit trail', 
 
   it('records who acknowledged, commented on and resolved an alert, and when', async () => {
     const id = await openAlert();
-    const acked = await acknowledgeAlert(t.db, id, 'emma.clark', 'on my way', { now: () => at(400), notify });
+    const acked = await acknowledgeAlert(t.db, id, 'emma.clark', 'on my way', { clock: clockAt(at(400)), notify });
     expect(acked).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'emma.clark', acknowledgedAt: at(400) });
     const comment = await commentOnAlert(t.db, id, 'emma.clark', 'customer reports a transformer tap change', {
-      now: () => at(500),
+      clock: clockAt(at(500)),
     });
     expect(comment).toMatchObject({ action: 'commented', actor: 'emma.clark', at: at(500) });
     const resolved = await resolveAlert(t.db, id, 'emma.clark', 'tap restored by the substation', {
-      now: () => at(600),
+      clock: clockAt(at(600)),
       notify,
     });
     expect(resolved).toMatchObject({
@@ -118,7 +120,7 @@ describe('alert lifecycle: acknowledge, comment, resolve, with an audit trail', 
     expect(all[1]).toMatchObject({ id: first, resolvedBy: 'rules', resolutionNote: 'condition cleared' });
     expect((await getAlert(t.db, first)).events.map((e) => e.action)).toEqual(['opened', 'cleared', 'resolved']);
     // a person resolving first keeps their resolution; the clear is still recorded
-    await resolveAlert(t.db, all[0]!.id, 'emma.clark', 'known works', { now: () => at(700) });
+    await resolveAlert(t.db, all[0]!.id, 'emma.clark', 'known works', { clock: clockAt(at(700)) });
     await run(900, 1000, () => false);
     expect(await getAlert(t.db, all[0]!.id)).toMatchObject({
       resolvedBy: 'emma.clark',

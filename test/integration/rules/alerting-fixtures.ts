@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type Db, migrate, MIGRATIONS_DIR } from '../../../lib/db/index.ts';
 import { loadFleet, readFleetFile } from '../../../lib/fleet/index.ts';
-import { READING_QUANTITIES, type ReadingValues } from '../../../lib/domain/index.ts';
+import { createManualClock, READING_QUANTITIES, type ReadingValues } from '../../../lib/domain/index.ts';
 import { embeddedBackend, type TestDatabase } from '../../support/databases.ts';
 
 export const silent = pino({ level: 'silent' });
@@ -76,13 +76,5 @@ export function healthy(i: number, overrides: ReadingValues = {}): ReadingValues
   };
 }
 
-/** A clock the test moves by hand. */
-export function manualClock(start: Date) {
-  let ms = start.getTime();
-  return {
-    now: () => new Date(ms),
-    set: (d: Date) => {
-      ms = d.getTime();
-    },
-  };
-}
+/** The domain clock, stopped at `at` (the test moves it by hand). */
+export const clockAt = (time: Date) => createManualClock(time.getTime());

@@ -5,7 +5,7 @@ import {
   at,
   healthy,
   insertReadings,
-  manualClock,
+  clockAt,
   type MeterRef,
   openAlertingDb,
   resetAlerting,
@@ -23,7 +23,7 @@ const baseKw = (ms: number) => 40 + 20 * Math.sin((2 * Math.PI * ((ms / 3_600_00
 describe('abnormal consumption against a baseline built from the load curve', () => {
   let t: TestDatabase;
   let meters: Record<string, MeterRef>;
-  const clock = manualClock(at(0));
+  const clock = clockAt(at(0));
 
   beforeAll(async () => {
     ({ t, meters } = await openAlertingDb());
@@ -64,7 +64,7 @@ describe('abnormal consumption against a baseline built from the load curve', ()
       db: t.db,
       logger: silent,
       config: { serviceName: 'baseline-test', initialLookbackS: 7200 },
-      now: clock.now,
+      clock,
     });
     await service.evaluateOnce();
     const { rows } = await t.db.query<{ kind: string; opened_at: Date }>(

@@ -11,7 +11,7 @@ import {
   at,
   healthy,
   insertReadings,
-  manualClock,
+  clockAt,
   type MeterRef,
   openAlertingDb,
   resetAlerting,
@@ -31,9 +31,9 @@ const CONFIG: RulesServiceConfigInput = { serviceName: 'rules-test', batchSize: 
 describe('rules service against the embedded TimescaleDB', () => {
   let t: TestDatabase;
   let meters: Record<string, MeterRef>;
-  const clock = manualClock(at(0));
+  const clock = clockAt(at(0));
   const service = (config: RulesServiceConfigInput = {}, db: Db = t.db) =>
-    createRulesService({ db, logger: silent, config: { ...CONFIG, ...config }, now: clock.now });
+    createRulesService({ db, logger: silent, config: { ...CONFIG, ...config }, clock });
 
   const alerts = async () =>
     (
@@ -237,7 +237,7 @@ describe('rules service against the embedded TimescaleDB', () => {
 
   it('runs on its interval until stopped, and as the `kam rules` command until its signal aborts', async () => {
     await feed(0, 300, (s) => s >= 60);
-    const loop = startRulesService({ db: t.db, logger: silent, config: CONFIG, now: clock.now, intervalMs: 10 });
+    const loop = startRulesService({ db: t.db, logger: silent, config: CONFIG, clock, intervalMs: 10 });
     expect(await waitForAlerts(1)).toHaveLength(1);
     await loop.stop();
 
@@ -248,7 +248,7 @@ describe('rules service against the embedded TimescaleDB', () => {
       logger: silent,
       config: CONFIG,
       signal: controller.signal,
-      now: clock.now,
+      clock,
     });
     for (let i = 0; i < 200 && (await alerts())[0]?.state !== 'resolved'; i++)
       await new Promise((r) => setTimeout(r, 10));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../../../lib/domain/index.ts';
 import { readCookie, sessionCookie } from '../../../services/api/auth/authenticate.ts';
 import { LoginThrottle } from '../../../services/api/auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../../../services/api/auth/password.ts';
@@ -130,12 +131,12 @@ describe('access helpers', () => {
   });
 
   it('throttles a username after repeated failures until the window passes', () => {
-    let now = 0;
-    const throttle = new LoginThrottle(3, 1000, () => now);
+    const clock = createManualClock(0);
+    const throttle = new LoginThrottle(3, 1000, clock);
     for (let i = 0; i < 3; i++) throttle.fail('u');
     expect(throttle.blocked('u')).toBe(true);
     expect(throttle.blocked('other')).toBe(false);
-    now = 1001;
+    clock.set(1001);
     expect(throttle.blocked('u')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
-import type { NotifiableAlert } from '../../../services/notify/index.ts';
+import type { Alert } from '../../../services/alerts/index.ts';
 
 /** A tier A phase break on a zh manager's account; override what a case needs. */
-export function notifiableAlert(overrides: Partial<NotifiableAlert> = {}): NotifiableAlert {
+export function notifiableAlert(overrides: Partial<Alert> = {}): Alert {
   return {
     id: 42,
     alertKey: '7:phase_break:2026-03-02T02:01:00.000Z',
@@ -17,6 +17,8 @@ export function notifiableAlert(overrides: Partial<NotifiableAlert> = {}): Notif
     resolvedBy: null,
     resolvedAt: null,
     resolutionNote: null,
+    escalatedAt: null,
+    escalatedTo: null,
     evidence: { channel: 'B', measured: 2.3, limit: 60, recoveryLimit: 60, unit: '% Un' },
     meter: { id: 7, code: 'hospital-icu-lv', name: 'ICU low-voltage board' },
     account: {

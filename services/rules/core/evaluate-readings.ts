@@ -1,4 +1,4 @@
-import type { Reading } from '../../lib/domain/index.ts';
+import type { Reading } from '../../../lib/domain/index.ts';
 import { evaluateAbnormalConsumption } from './abnormal-consumption.rule.ts';
 import type { ConditionResult } from './alert-kinds.ts';
 import {

@@ -1,4 +1,4 @@
-import type { Reading } from '../../lib/domain/index.ts';
+import type { Reading } from '../../../lib/domain/index.ts';
 import type { ConditionResult } from './alert-kinds.ts';
 import { isAbove, round6 } from './compare.ts';
 import type { ResolvedMeterContext } from './meter-context.ts';

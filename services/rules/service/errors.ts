@@ -1,4 +1,4 @@
-import { KamError } from '../../lib/domain/index.ts';
+import { KamError } from '../../../lib/domain/index.ts';
 
 // Stable codes of the rules service and the alert lifecycle (conventions.md §9). The API maps
 // ALERT_NOT_FOUND → 404, ALERT_INVALID_INPUT → 400, ALERT_ALREADY_* → 409.

@@ -1,12 +1,18 @@
+import { type AlertTransition, type Clock, dateOf, systemClock } from '../../../lib/domain/index.ts';
+import { type Db, withTransaction } from '../../../lib/db/index.ts';
+import { type Logger } from '../../../lib/log/index.ts';
+import { applyTransitions } from '../../alerts/index.ts';
+import { createNotificationPlanner } from '../../notify/index.ts';
+import {
+  type ConsumptionBaseline,
+  evaluateReadings,
+  excuseMonitoringOutage,
+  type IgnoredReason,
+  type MeterRulesState,
+  type RulesState,
+} from '../core/index.ts';
 import { loadConsumptionBaselines } from './consumption-baseline-repository.ts';
-import type { ConsumptionBaseline } from './meter-context.ts';
-import { type Db, withTransaction } from '../../lib/db/index.ts';
-import { type Logger } from '../../lib/log/index.ts';
-import type { AlertTransition, MeterRulesState } from './alert-tracker.ts';
-import { applyTransitions } from './alert-repository.ts';
 import { RulesServiceError } from './errors.ts';
-import { evaluateReadings, type IgnoredReason, type RulesState } from './evaluate-readings.ts';
-import { excuseMonitoringOutage } from './monitoring-outage.ts';
 import {
   loadMeterContexts,
   loadRulesState,
@@ -36,8 +42,9 @@ export interface RulesServiceOptions {
   db: Db;
   logger: Logger;
   config?: RulesServiceConfigInput | RulesServiceConfig;
-  /** the clock (watermark bound, raised_at, audit times); default the wall clock */
-  now?: () => Date;
+  /** the clock (watermark bound, raised_at, audit times); default the system clock. The pause
+   * between cycles is wall time. */
+  clock?: Clock;
   /** override config.intervalMs */
   intervalMs?: number;
   /**
@@ -82,7 +89,8 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
   const intervalMs = options.intervalMs ?? config.intervalMs;
   const { db } = options;
   const logger = options.logger.child({ component: 'rules', service: config.serviceName });
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const plan = createNotificationPlanner(config.notify);
   /** the committed state, its cycle count and the evaluation time of the last cycle (fleet position) */
   let loaded: { state: RulesState; cycles: number; evaluationTime: Date | null } | undefined;
   /** per-meter consumption baselines, rebuilt every baselineRefreshS */
@@ -92,7 +100,7 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
   let stopped = false;
 
   async function runCycle(): Promise<CycleResult> {
-    const clock = now();
+    const now = dateOf(clock);
     const empty: CycleResult = {
       full: false,
       readings: 0,
@@ -119,14 +127,14 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
       );
     }
     const { contexts, invalid } = await loadMeterContexts(db);
-    if (!baselines || clock.getTime() - baselines.builtAt >= config.baselineRefreshS * 1000) {
+    if (!baselines || now.getTime() - baselines.builtAt >= config.baselineRefreshS * 1000) {
       baselines = {
-        builtAt: clock.getTime(),
+        builtAt: now.getTime(),
         // previous days only: today's blocks are what the baseline judges, not part of it
         byMeter: await loadConsumptionBaselines(
           db,
           [...contexts.keys()],
-          localDayStart(clock, config.rules.utcOffsetMinutes),
+          localDayStart(now, config.rules.utcOffsetMinutes),
           {
             weeks: config.baselineWeeks,
             minSamples: config.baselineMinSamples,
@@ -139,7 +147,7 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
       if (baseline) ctx.consumptionBaseline = baseline;
     }
     for (const bad of invalid) logger.warn(bad, 'meter has an invalid rule context; not evaluated');
-    const watermark = await readFleetWatermark(db, clock);
+    const watermark = await readFleetWatermark(db, now);
     if (!watermark) return empty; // nothing ingested yet: nothing to judge, no one is "silent"
     const upTo = new Date(watermark.getTime() - config.settleS * 1000);
     const positions = [...contexts.keys()].map((meterId) => {
@@ -179,8 +187,8 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
 
     const expectedCycles = loaded.cycles;
     const written = await withTransaction(db, async (client) => {
-      const applied = await applyTransitions(client, result.transitions, config.notify, clock);
-      const saved = await saveRulesState(client, config.serviceName, changed, expectedCycles, evaluationTime, clock);
+      const applied = await applyTransitions(client, result.transitions, plan, now);
+      const saved = await saveRulesState(client, config.serviceName, changed, expectedCycles, evaluationTime, now);
       if (!saved) {
         throw new RulesServiceError(
           'RULES_CHECKPOINT_CONFLICT',

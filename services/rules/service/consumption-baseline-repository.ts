@@ -1,5 +1,5 @@
-import { QUALITY } from '../../lib/domain/index.ts';
-import type { ConsumptionBaseline, SlotStat } from './meter-context.ts';
+import { QUALITY } from '../../../lib/domain/index.ts';
+import type { ConsumptionBaseline, SlotStat } from '../core/index.ts';
 
 interface Queryable {
   query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;

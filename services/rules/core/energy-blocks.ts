@@ -1,4 +1,4 @@
-import { QUALITY, type Reading } from '../../lib/domain/index.ts';
+import { QUALITY, type Reading } from '../../../lib/domain/index.ts';
 import type { RulesConfig } from './rules-config.ts';
 
 // 15-minute energy blocks from cumulative counters (domain.md §6): demand = ΔE over the block

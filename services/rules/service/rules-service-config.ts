@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConfigError } from '../../lib/domain/index.ts';
-import { notifyConfigSchema } from '../notify/index.ts';
-import { rulesConfigSchema } from './rules-config.ts';
+import { ConfigError } from '../../../lib/domain/index.ts';
+import { notifyConfigSchema } from '../../notify/index.ts';
+import { rulesConfigSchema } from '../core/index.ts';
 
 // Settings of the rules service loop (services/rules/rules-service.ts) on top of the rule
 // thresholds (rules-config.ts) and the notifier settings it needs to write outbox rows.

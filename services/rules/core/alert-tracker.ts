@@ -1,4 +1,5 @@
-import type { Reading } from '../../lib/domain/index.ts';
+import type { AlertTransition, Reading } from '../../../lib/domain/index.ts';
+export type { AlertTransition } from '../../../lib/domain/index.ts';
 import {
   type AlertKind,
   type Channel,
@@ -58,22 +59,6 @@ export interface MeterRulesState {
   open: Partial<Record<AlertKind, OpenAlert>>;
   energy: EnergyBlockMemory;
   stale: StaleMemory;
-}
-
-export interface AlertTransition {
-  type: 'open' | 'clear';
-  meterId: number;
-  accountId: number;
-  kind: AlertKind;
-  /** phase of the alert (from the first channel that opened it); null for totals and line pairs */
-  phase: Phase | null;
-  /** when the condition had held for its delay (open) or its recovery had (clear) */
-  at: Date;
-  severity: Severity;
-  /** the same for the open and the clear of one alert: an idempotency key for the adapter */
-  alertKey: string;
-  /** readings, values and limits behind the transition; plain JSON */
-  evidence: Record<string, unknown>;
 }
 
 export interface TrackEvent {

@@ -1,6 +1,9 @@
 import { type Db, withTransaction } from '../../lib/db/index.ts';
-import type { NotifyConfig } from './notify-config.ts';
-import { enqueueAlertNotifications } from './outbox-repository.ts';
+import type { EscalationPolicy, NotificationPlanner } from './alert.ts';
+import { enqueueAlertNotifications } from './outbox.ts';
+
+// Escalation is an alert change (escalated_at, an 'escalated' audit event) that the notifier's
+// cycle triggers; the escalation contact's messages are planned by the notifier's planner.
 
 export interface Escalation {
   alertId: number;
@@ -17,7 +20,12 @@ export interface Escalation {
  * takes each row once (escalated_at IS NULL under the row lock), so two escalators, or a
  * replay, escalate an alert exactly once. `now` is the caller's clock.
  */
-export async function escalateOverdueAlerts(db: Db, config: NotifyConfig, now: Date): Promise<Escalation[]> {
+export async function escalateOverdueAlerts(
+  db: Db,
+  config: EscalationPolicy,
+  plan: NotificationPlanner,
+  now: Date,
+): Promise<Escalation[]> {
   return withTransaction(db, async (client) => {
     const { rows } = await client.query<{
       id: number;
@@ -66,7 +74,7 @@ export async function escalateOverdueAlerts(db: Db, config: NotifyConfig, now: D
     await enqueueAlertNotifications(
       client,
       rows.map((r) => ({ alertId: r.id, event: 'escalated' as const })),
-      config,
+      plan,
       now,
     );
     return rows.map((r) => ({ alertId: r.id, tier: r.tier, escalatedTo: r.escalated_to, raisedAt: r.raised_at }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../lib/domain/index.ts';
+import { ConfigError } from '../../../lib/domain/index.ts';
 import { ALERT_KINDS, type AlertKind, SEVERITIES, type Severity } from './alert-kinds.ts';
 
 // Thresholds, delays and severities of the rules service. Every default is cited:

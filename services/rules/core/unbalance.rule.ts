@@ -1,5 +1,5 @@
 import { evaluateVoltageDeviation } from './voltage-deviation.rule.ts';
-import type { Reading } from '../../lib/domain/index.ts';
+import type { Reading } from '../../../lib/domain/index.ts';
 import type { ConditionResult } from './alert-kinds.ts';
 import { isAbove, isAtLeast, isAtMost, round6 } from './compare.ts';
 import type { ResolvedMeterContext } from './meter-context.ts';

@@ -1,8 +1,15 @@
 // Alert vocabulary shared by every rule and the tracker; the kinds, severities and phases live
 // in lib/domain/alert.ts so the notifier and the API use the same lists.
-import type { AlertKind, Phase } from '../../lib/domain/index.ts';
+import type { AlertKind, Phase } from '../../../lib/domain/index.ts';
 
-export { ALERT_KINDS, SEVERITIES, PHASES, type AlertKind, type Severity, type Phase } from '../../lib/domain/index.ts';
+export {
+  ALERT_KINDS,
+  SEVERITIES,
+  PHASES,
+  type AlertKind,
+  type Severity,
+  type Phase,
+} from '../../../lib/domain/index.ts';
 
 /**
  * Where a condition was measured. A phase ('A'), a line-to-line pair ('AB', for three-wire

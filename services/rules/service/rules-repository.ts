@@ -1,8 +1,8 @@
-import { type Db } from '../../lib/db/index.ts';
-import { READING_QUANTITIES, type Reading, type ReadingValues } from '../../lib/domain/index.ts';
-import type { MeterRulesState } from './alert-tracker.ts';
-import type { RulesState } from './evaluate-readings.ts';
-import { type MeterRuleContext, parseMeterRuleContext } from './meter-context.ts';
+import { type Db } from '../../../lib/db/index.ts';
+import { READING_QUANTITIES, type Reading, type ReadingValues } from '../../../lib/domain/index.ts';
+import type { MeterRulesState } from '../core/index.ts';
+import type { RulesState } from '../core/index.ts';
+import { type MeterRuleContext, parseMeterRuleContext } from '../core/index.ts';
 
 // SQL of the rules service (conventions.md §3, §17): reference data → MeterRuleContext, readings
 // after the checkpoint, the checkpoint itself. Set-based statements only; no loops of queries.

@@ -1,4 +1,4 @@
-import type { Reading } from '../../lib/domain/index.ts';
+import type { Reading } from '../../../lib/domain/index.ts';
 import type { Channel } from './alert-kinds.ts';
 import type { ResolvedMeterContext } from './meter-context.ts';
 

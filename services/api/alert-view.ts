@@ -1,0 +1,153 @@
+import type { Db } from '../../lib/db/index.ts';
+import {
+  acknowledgeAlert as acknowledge,
+  type Alert,
+  AlertError,
+  type AlertEvent,
+  type AlertFilter,
+  type AlertState,
+  commentOnAlert as comment,
+  getAlert as getAlertWithEvents,
+  type LifecycleOptions,
+  listAlerts as listAlertsOf,
+  resolveAlert as resolve,
+} from '../alerts/index.ts';
+import type { AccountScope } from './auth/roles.ts';
+import { ApiError, notFound } from './errors.ts';
+
+// Alerts as the API shows them (the JSON the dashboard reads): flat, with the account and meter
+// names it needs. Reading and the lifecycle are services/alerts'; here they get the caller's
+// scope, API errors and this view.
+
+export interface AlertView {
+  id: number;
+  meterId: number;
+  meterCode: string;
+  accountId: number;
+  accountCode: string;
+  accountName: string;
+  kind: string;
+  phase: string | null;
+  severity: string;
+  state: AlertState;
+  openedAt: Date;
+  clearedAt: Date | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: Date | null;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
+  resolutionNote: string | null;
+  evidence: Record<string, unknown>;
+}
+
+export interface AlertEventView {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  note: string | null;
+}
+
+export function toAlertView(a: Alert): AlertView {
+  return {
+    id: a.id,
+    meterId: a.meter.id,
+    meterCode: a.meter.code,
+    accountId: a.account.id,
+    accountCode: a.account.code,
+    accountName: a.account.name,
+    kind: a.kind,
+    phase: a.phase,
+    severity: a.severity,
+    state: a.state,
+    openedAt: a.openedAt,
+    clearedAt: a.clearedAt,
+    acknowledgedBy: a.acknowledgedBy,
+    acknowledgedAt: a.acknowledgedAt,
+    resolvedBy: a.resolvedBy,
+    resolvedAt: a.resolvedAt,
+    resolutionNote: a.resolutionNote,
+    evidence: a.evidence,
+  };
+}
+
+const toEventView = (e: AlertEvent): AlertEventView => ({
+  id: e.id,
+  at: e.at,
+  actor: e.actor,
+  action: e.action,
+  note: e.note,
+});
+
+/** One page (limit + 1 rows, for toPage) of the alerts the scope reaches, newest first. */
+export async function listAlerts(
+  db: Db,
+  scope: AccountScope,
+  filter: Omit<AlertFilter, 'scope' | 'limit'> & { limit: number },
+): Promise<AlertView[]> {
+  return (await listAlertsOf(db, { ...filter, scope, limit: filter.limit + 1 })).map(toAlertView);
+}
+
+export async function getAlert(db: Db, alertId: number): Promise<AlertView & { events: AlertEventView[] }> {
+  try {
+    const alert = await getAlertWithEvents(db, alertId);
+    return { ...toAlertView(alert), events: alert.events.map(toEventView) };
+  } catch (err) {
+    return asApiError(err);
+  }
+}
+
+function asApiError(err: unknown): never {
+  if (err instanceof AlertError) {
+    if (err.code === 'ALERT_NOT_FOUND') throw notFound(`alert ${err.alertId ?? ''}`.trim());
+    if (err.code === 'ALERT_INVALID_INPUT') throw new ApiError('validation_failed', err.message);
+    throw new ApiError('conflict', err.message);
+  }
+  throw err;
+}
+
+/** open → acknowledged; acknowledging an acknowledged alert again is a no-op, a resolved one a conflict. */
+export async function acknowledgeAlert(
+  db: Db,
+  alertId: number,
+  actor: string,
+  note: string | undefined,
+  options: LifecycleOptions = {},
+): Promise<AlertView> {
+  try {
+    await acknowledge(db, alertId, actor, note, options);
+  } catch (err) {
+    if (!(err instanceof AlertError && err.code === 'ALERT_ALREADY_ACKNOWLEDGED')) asApiError(err);
+  }
+  return getAlert(db, alertId);
+}
+
+export async function commentOnAlert(
+  db: Db,
+  alertId: number,
+  actor: string,
+  note: string,
+  options: LifecycleOptions = {},
+): Promise<AlertEventView> {
+  try {
+    return toEventView(await comment(db, alertId, actor, note, options));
+  } catch (err) {
+    return asApiError(err);
+  }
+}
+
+/** open/acknowledged → resolved, with a note; resolving twice is a conflict. */
+export async function resolveAlert(
+  db: Db,
+  alertId: number,
+  actor: string,
+  note: string,
+  options: LifecycleOptions = {},
+): Promise<AlertView> {
+  try {
+    await resolve(db, alertId, actor, note, options);
+  } catch (err) {
+    asApiError(err);
+  }
+  return getAlert(db, alertId);
+}
