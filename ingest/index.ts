@@ -1,5 +1,5 @@
 // Public entry of ingest (conventions.md §1): other areas import only this file.
-export { startIngest, type IngestOptions, type RunningIngest } from './ingest-service.ts';
+export { buildIngest, startIngest, type Ingest, type IngestOptions, type RunningIngest } from './ingest-service.ts';
 export { runIngestCommand } from './run-ingest-command.ts';
 export { IngestError, type IngestErrorCode } from './errors.ts';
 export { createIngestMetrics, type IngestMetrics } from './metrics.ts';

@@ -1,6 +1,6 @@
-// Builds and runs ingest: loads the meters, starts the writer, the Modbus poller and the MQTT
-// subscriber, keeps meter_status current. `buildIngest` wires without connecting (conventions
-// §2); `startIngest` builds and starts.
+// Ingest: loads the meters, runs the writer, the Modbus poller and the MQTT subscriber, keeps
+// meter_status current. `buildIngest` wires without reading, opening or connecting anything
+// (conventions §2); `start()` does that; `startIngest` builds and starts.
 import { hostname } from 'node:os';
 import { type Db } from '../lib/db/index.ts';
 import { type Logger } from '../lib/log/index.ts';
@@ -8,13 +8,13 @@ import { counterWrapPrimary, type CounterKey } from '../lib/meter-maps/index.ts'
 import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
 import { systemClock, type Clock, type TimerHandle } from '../lib/domain/index.ts';
 import { createCounterCheck, COUNTER_FIELDS, type CounterField } from './counters/counter-check.ts';
-import { badOption, requirePositiveInt } from './errors.ts';
+import { badOption, IngestError, requirePositiveInt } from './errors.ts';
 import { loadIngestMeters, type IngestMeter } from './meter-repository.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { createModbusPoller, type ModbusPoller, type ModbusPollerOptions } from './modbus/index.ts';
 import { createMqttSubscriber, type MqttSubscriber } from './mqtt/index.ts';
 import type { MqttSubscriberOptions } from './mqtt/mqtt-subscriber.ts';
-import { createReadingPipeline, type MeterContext } from './reading-pipeline.ts';
+import { createReadingPipeline, type MeterContext, type ReadingPipeline } from './reading-pipeline.ts';
 import { createMeterStatusTracker, upsertMeterStatus, type MeterStatusTracker } from './status/meter-status.ts';
 import { createReadingWriter, type ReadingWriter, type ReadingWriterOptions } from './writer/index.ts';
 
@@ -75,15 +75,19 @@ export interface IngestOptions {
   metrics?: IngestMetrics;
 }
 
-export interface RunningIngest {
-  readonly writer: ReadingWriter;
+/** Ingest, built: nothing is read, opened or scheduled until start(). */
+export interface Ingest {
   readonly metrics: IngestMetrics;
   /** prom-client registry with every ingest metric (serve it on /metrics) */
   readonly registry: IngestMetrics['registry'];
+  readonly status: MeterStatusTracker;
+  /** the writer, poller and subscriber exist once start() has resolved */
+  readonly writer: ReadingWriter;
   readonly poller: ModbusPoller | undefined;
   readonly subscriber: MqttSubscriber | undefined;
-  readonly status: MeterStatusTracker;
   meters(): readonly IngestMeter[];
+  /** Loads the meters, opens the writer's spool, connects, starts polling and the status timer. */
+  start(): Promise<void>;
   /** Re-reads the meters table and applies it to the poller and subscriber. */
   reloadMeters(): Promise<void>;
   /** Evaluates comm loss and writes meter_status now. */
@@ -92,9 +96,13 @@ export interface RunningIngest {
   stop(): Promise<void>;
 }
 
+/** @deprecated name kept for callers: ingest after start(). */
+export type RunningIngest = Ingest;
+
 const COUNTER_SEED_WINDOW_MS = 2 * 24 * 3600_000;
 
-export async function startIngest(options: IngestOptions): Promise<RunningIngest> {
+/** Builds ingest from its options (validated here) without touching the database, disk or network. */
+export function buildIngest(options: IngestOptions): Ingest {
   requirePositiveInt('commLostAfterMs', options.commLostAfterMs);
   requirePositiveInt('statusIntervalMs', options.statusIntervalMs);
   if (
@@ -103,6 +111,7 @@ export async function startIngest(options: IngestOptions): Promise<RunningIngest
   ) {
     throw badOption('meterReloadIntervalMs must be an integer ≥ 0');
   }
+  const { db } = options;
   const clock: Clock = options.clock ?? systemClock;
   const logger = options.logger.child({ component: 'ingest' });
   const metrics = options.metrics ?? createIngestMetrics();
@@ -110,60 +119,38 @@ export async function startIngest(options: IngestOptions): Promise<RunningIngest
   const statusIntervalMs = options.statusIntervalMs ?? 5000;
   const reloadIntervalMs = options.meterReloadIntervalMs ?? 60_000;
   const protocols = options.protocols ?? ['modbus', 'mqtt'];
-
-  let meters = await loadIngestMeters(options.db, { protocols });
-  const contexts = new Map<number, MeterContext>();
-  const indexContexts = () => {
-    contexts.clear();
-    for (const m of meters) contexts.set(m.id, meterContextOf(m));
-  };
-  indexContexts();
-
-  const writer = createReadingWriter({
-    db: options.db,
-    logger: options.logger,
-    spoolDir: options.spoolDir,
-    clock,
-    metrics,
-    ...options.writer,
-  });
   const status = createMeterStatusTracker({
     commLostAfterMs: options.commLostAfterMs ?? 300_000,
     startedAt: clock.now(),
   });
-  status.track(
-    meters.map((m) => m.id),
-    clock.now(),
-  );
   const counters = createCounterCheck();
-  await seedFromDatabase(options.db, clock.now(), counters, status, logger);
 
-  const pipeline = createReadingPipeline({
-    writer,
-    status,
-    counters,
-    clock,
-    logger: options.logger,
-    metrics,
-    meterContext: (id) => contexts.get(id),
-  });
+  let meters: readonly IngestMeter[] = [];
+  const contexts = new Map<number, MeterContext>();
+  const useMeters = (list: readonly IngestMeter[]) => {
+    meters = list;
+    contexts.clear();
+    for (const m of meters) contexts.set(m.id, meterContextOf(m));
+    status.track(
+      meters.map((m) => m.id),
+      clock.now(),
+    );
+  };
 
-  let poller: ModbusPoller | undefined;
-  let subscriber: MqttSubscriber | undefined;
+  let parts: { writer: ReadingWriter; poller?: ModbusPoller; subscriber?: MqttSubscriber } | undefined;
   const timers: { status?: TimerHandle; reload?: TimerHandle } = {};
   let stopping = false;
   let fullStatusNeeded = true;
 
   const writeStatus = async () => {
-    const now = clock.now();
-    for (const change of status.evaluate(now)) {
+    for (const change of status.evaluate(clock.now())) {
       const meter = meters.find((m) => m.id === change.meterId);
       logger.warn({ meter: meter?.code, from: change.from }, 'meter communication lost');
     }
     const rows = fullStatusNeeded ? status.snapshot() : status.takeDirty();
     if (fullStatusNeeded) status.takeDirty();
     try {
-      await upsertMeterStatus(options.db, rows, instanceId);
+      await upsertMeterStatus(db, rows, instanceId);
       fullStatusNeeded = false;
     } catch (err) {
       fullStatusNeeded = true; // the database is away: write everything next time
@@ -171,87 +158,120 @@ export async function startIngest(options: IngestOptions): Promise<RunningIngest
     }
   };
 
-  const scheduleStatus = () => {
-    if (stopping) return;
-    timers.status = clock.setTimeout(() => {
-      void writeStatus().finally(scheduleStatus);
-    }, statusIntervalMs);
-  };
-
   const reloadMeters = async () => {
-    meters = await loadIngestMeters(options.db, { protocols });
-    indexContexts();
-    status.track(
-      meters.map((m) => m.id),
-      clock.now(),
-    );
-    poller?.setMeters(meters);
-    await subscriber?.setMeters(meters);
+    useMeters(await loadIngestMeters(db, { protocols }));
+    parts?.poller?.setMeters(meters);
+    await parts?.subscriber?.setMeters(meters);
   };
 
-  const scheduleReload = () => {
-    if (stopping || reloadIntervalMs === 0) return;
-    timers.reload = clock.setTimeout(() => {
-      reloadMeters()
-        .catch((err: unknown) => logger.warn({ err }, 'meters not reloaded'))
-        .finally(scheduleReload);
-    }, reloadIntervalMs);
+  /** A timer that runs `task`, then schedules itself again, until stop(). */
+  const every = (slot: keyof typeof timers, intervalMs: number, task: () => Promise<void>) => {
+    const schedule = () => {
+      if (stopping || intervalMs === 0) return;
+      timers[slot] = clock.setTimeout(() => void task().finally(schedule), intervalMs);
+    };
+    schedule();
   };
 
-  try {
-    if (protocols.includes('modbus') && options.modbus?.enabled !== false) {
-      const { enabled: _enabled, ...modbusOptions } = options.modbus ?? {};
-      poller = createModbusPoller({
-        meters,
-        pipeline,
-        status,
-        logger: options.logger,
-        clock,
-        metrics,
-        ...modbusOptions,
-      });
-      poller.start();
+  /** Writer, pipeline, poller and subscriber, wired (the writer opens its spool). */
+  const assemble = () => {
+    const writer = createReadingWriter({
+      db,
+      logger: options.logger,
+      spoolDir: options.spoolDir,
+      clock,
+      metrics,
+      ...options.writer,
+    });
+    const pipeline = createReadingPipeline({
+      writer,
+      status,
+      counters,
+      clock,
+      logger: options.logger,
+      metrics,
+      meterContext: (id) => contexts.get(id),
+    });
+    try {
+      return { writer, ...connectors(writer, pipeline) };
+    } catch (err) {
+      void writer.close();
+      throw err;
     }
-    if (protocols.includes('mqtt') && options.mqttUrl) {
-      subscriber = createMqttSubscriber({
-        url: options.mqttUrl,
-        clientId: options.mqttClientId ?? `kam-ingest-${instanceId}`,
-        logger: options.logger,
-        clock,
-        pipeline,
-        writer,
-        metrics,
-        meters,
-        sharedGroup: options.mqttSharedGroup,
-        ...options.mqtt,
-      });
-      await subscriber.start();
-    }
-  } catch (err) {
-    await poller?.stop();
-    await subscriber?.stop().catch(() => {});
-    await writer.close();
-    throw err;
-  }
-  scheduleStatus();
-  scheduleReload();
-  logger.info(
-    {
-      modbusMeters: meters.filter((m) => m.protocol === 'modbus').length,
-      mqttMeters: meters.filter((m) => m.protocol === 'mqtt').length,
-      mqtt: Boolean(subscriber),
-    },
-    'ingest started',
-  );
+  };
+
+  const connectors = (writer: ReadingWriter, pipeline: ReadingPipeline) => {
+    const { enabled: modbusEnabled = true, ...modbusOptions } = options.modbus ?? {};
+    const poller =
+      protocols.includes('modbus') && modbusEnabled
+        ? createModbusPoller({ meters, pipeline, status, logger: options.logger, clock, metrics, ...modbusOptions })
+        : undefined;
+    const subscriber =
+      protocols.includes('mqtt') && options.mqttUrl
+        ? createMqttSubscriber({
+            url: options.mqttUrl,
+            clientId: options.mqttClientId ?? `kam-ingest-${instanceId}`,
+            logger: options.logger,
+            clock,
+            pipeline,
+            writer,
+            metrics,
+            meters,
+            sharedGroup: options.mqttSharedGroup,
+            ...options.mqtt,
+          })
+        : undefined;
+    return { poller, subscriber };
+  };
+
+  const started = () => {
+    if (!parts) throw new IngestError('INGEST_CONFIG', 'ingest is not started');
+    return parts;
+  };
 
   return {
-    writer,
     metrics,
     registry: metrics.registry,
-    poller,
-    subscriber,
     status,
+    get writer() {
+      return started().writer;
+    },
+    get poller() {
+      return parts?.poller;
+    },
+    get subscriber() {
+      return parts?.subscriber;
+    },
     meters: () => meters,
+    async start() {
+      if (parts) return;
+      useMeters(await loadIngestMeters(db, { protocols }));
+      await seedFromDatabase(db, clock.now(), counters, status, logger);
+      parts = assemble();
+      const { writer, poller, subscriber } = parts;
+      try {
+        poller?.start();
+        await subscriber?.start();
+      } catch (err) {
+        await poller?.stop();
+        await subscriber?.stop().catch(() => {});
+        await writer.close();
+        parts = undefined;
+        throw err;
+      }
+      every('status', statusIntervalMs, writeStatus);
+      every('reload', reloadIntervalMs, () =>
+        reloadMeters().catch((err: unknown) => logger.warn({ err }, 'meters not reloaded')),
+      );
+      logger.info(
+        {
+          modbusMeters: meters.filter((m) => m.protocol === 'modbus').length,
+          mqttMeters: meters.filter((m) => m.protocol === 'mqtt').length,
+          mqtt: Boolean(subscriber),
+        },
+        'ingest started',
+      );
+    },
     reloadMeters,
     writeStatus,
     async stop() {
@@ -259,6 +279,8 @@ export async function startIngest(options: IngestOptions): Promise<RunningIngest
       stopping = true;
       if (timers.status !== undefined) clock.clearTimeout(timers.status);
       if (timers.reload !== undefined) clock.clearTimeout(timers.reload);
+      if (!parts) return;
+      const { writer, poller, subscriber } = parts;
       await poller?.stop();
       await subscriber?.stop().catch((err: unknown) => logger.warn({ err }, 'MQTT client did not close cleanly'));
       await writer.close();
@@ -266,6 +288,13 @@ export async function startIngest(options: IngestOptions): Promise<RunningIngest
       logger.info({ writer: writer.stats() }, 'ingest stopped');
     },
   };
+}
+
+/** Builds ingest and starts it. */
+export async function startIngest(options: IngestOptions): Promise<Ingest> {
+  const ingest = buildIngest(options);
+  await ingest.start();
+  return ingest;
 }
 
 function meterContextOf(meter: IngestMeter): MeterContext {

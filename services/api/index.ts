@@ -4,5 +4,5 @@ export type { LiveEventBus, LiveReading, LiveAlertChange } from './live-stream.t
 export { ensureDemoUsers, formatDemoCredentials, type DemoCredential } from './auth/demo-users.ts';
 export { ROLES, type Role, type RouteRoles } from './auth/roles.ts';
 export { ApiError, type ApiErrorCode } from './errors.ts';
-export { upsertUser, type NewUser, type UserInfo } from './auth/auth-repository.ts';
+export { upsertUser, deleteExpiredSessions, type NewUser, type UserInfo } from './auth/auth-repository.ts';
 export { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from './auth/password.ts';

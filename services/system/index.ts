@@ -1,2 +1,2 @@
-export { startSystem, type RunningSystem } from './start-system.ts';
+export { buildSystem, startSystem, type System, type SystemComponents, type RunningSystem } from './start-system.ts';
 export { demoMeterSpecs } from './demo-simulators.ts';
