@@ -26,12 +26,7 @@ export type IngestErrorCode =
   /** an illegal transition of a connection state machine */
   | 'INGEST_BAD_TRANSITION';
 
-export class IngestError extends KamError {
-  declare readonly code: IngestErrorCode;
-  constructor(code: IngestErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class IngestError extends KamError<IngestErrorCode> {}
 
 /** `name must be ...` errors for option validation, thrown eagerly by the builders. */
 export function badOption(message: string): IngestError {

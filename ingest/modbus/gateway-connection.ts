@@ -25,20 +25,14 @@ export interface GatewayConnectionOptions {
   reconnectAfterTimeouts: number;
 }
 
-export interface GatewayConnection {
+/** The transport's read, serialised on the gateway's one connection and subject to its backoff. */
+export interface GatewayConnection extends Pick<ModbusTransport, 'read'> {
   readonly key: string;
   readonly state: ConnectionState;
   /** when a connection in backoff may be tried again (epoch ms) */
   readonly retryAt: number;
   /** true when a request now would fail at once because the connection waits out its backoff */
   isBackingOff(): boolean;
-  read(
-    unitId: number,
-    fc: ReadFunctionCode,
-    start: number,
-    count: number,
-    timeoutMs: number,
-  ): Promise<ArrayLike<number>>;
   stop(): Promise<void>;
 }
 

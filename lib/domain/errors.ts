@@ -1,8 +1,9 @@
 // Errors with stable codes (conventions.md §9): tests and callers branch on `code`, not text.
 
-export class KamError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+/** The base of every project error; an area narrows `Code` to its own list (`class IngestError extends KamError<IngestErrorCode> {}`). */
+export class KamError<Code extends string = string> extends Error {
+  readonly code: Code;
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

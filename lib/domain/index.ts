@@ -20,3 +20,4 @@ export {
   type TimerHandle,
 } from './clock.ts';
 export { KamError, ConfigError } from './errors.ts';
+export { parseSettings, deepFreeze } from './settings.ts';

@@ -1,15 +1,8 @@
 // Validates a register map document into a frozen MeterMap. Pure: reading the shipped files is
 // lib/meter-maps/maps/index.ts's job.
+import { deepFreeze } from '../domain/index.ts';
 import { MeterMapError, type MeterMapIssue } from './errors.ts';
 import { meterMapSchema, type MeterMap } from './meter-map-schema.ts';
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 /**
  * Validate a map document (already parsed JSON). Throws METER_MAP_INVALID listing every

@@ -1,7 +1,15 @@
 import type { AlertKind, Severity } from '../../lib/domain/index.ts';
 import type { Queryable } from '../../lib/db/index.ts';
-import type { Alert, AlertAction, AlertChange, AlertEvent, AlertState } from './alert.ts';
-import { ALERT_SELECT, type AlertRow, EVENT_COLUMNS, type EventRow, toAlert, toAlertEvent } from './alert-row.ts';
+import type { Alert, AlertChange, AlertEvent, AlertState } from './alert.ts';
+import {
+  ALERT_SELECT,
+  type AlertRow,
+  EVENT_COLUMNS,
+  type EventRow,
+  type NewAlertEvent,
+  toAlert,
+  toAlertEvent,
+} from './alert-row.ts';
 import { AlertError } from './errors.ts';
 
 // Reading alerts and writing their audit trail (conventions.md §18: every filter is a fixed
@@ -121,15 +129,6 @@ export async function loadAlertChanges(q: Queryable, alertIds: readonly number[]
     [alertIds],
   );
   return rows;
-}
-
-export interface NewAlertEvent {
-  alert_id: number;
-  at: Date;
-  actor: string;
-  action: AlertAction;
-  note: string | null;
-  details: Record<string, unknown>;
 }
 
 /** Audit rows in one statement, in the given order. */

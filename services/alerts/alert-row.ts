@@ -103,14 +103,18 @@ export function toAlert(r: AlertRow): Alert {
 
 export const EVENT_COLUMNS = 'id, alert_id, at, actor, action, note, details';
 
-export interface EventRow extends Record<string, unknown> {
-  id: number;
+/** An alert_events row as written (the database adds the id). */
+export interface NewAlertEvent {
   alert_id: number;
   at: Date;
   actor: string;
   action: AlertAction;
   note: string | null;
   details: Record<string, unknown>;
+}
+
+export interface EventRow extends NewAlertEvent, Record<string, unknown> {
+  id: number;
 }
 
 export const toAlertEvent = (r: EventRow): AlertEvent => ({

@@ -5,8 +5,7 @@ import { KamError } from '../../lib/domain/index.ts';
 export type AlertErrorCode =
   'ALERT_NOT_FOUND' | 'ALERT_ALREADY_RESOLVED' | 'ALERT_ALREADY_ACKNOWLEDGED' | 'ALERT_INVALID_INPUT';
 
-export class AlertError extends KamError {
-  declare readonly code: AlertErrorCode;
+export class AlertError extends KamError<AlertErrorCode> {
   readonly alertId: number | undefined;
   constructor(code: AlertErrorCode, message: string, alertId?: number) {
     super(code, message);

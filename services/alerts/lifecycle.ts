@@ -28,73 +28,87 @@ async function lockAlert(q: DbClient, id: number): Promise<AlertState> {
   return rows[0].state;
 }
 
+interface Command {
+  client: DbClient;
+  /** the alert's state, locked for the transaction */
+  state: AlertState;
+  who: string;
+  text: string | null;
+  now: Date;
+}
+
+/** Checks the input, then runs `change` on the locked alert in one transaction. */
+async function runCommand<T>(
+  db: Db,
+  input: { id: number; actor: string; note: string | undefined; noteRequired: boolean },
+  options: LifecycleOptions,
+  change: (command: Command) => Promise<T>,
+): Promise<T> {
+  checkAlertId(input.id);
+  const who = checkText('actor', input.actor, true, 200)!;
+  const text = checkText('note', input.note, input.noteRequired, 4000);
+  const now = dateOf(options.clock ?? systemClock);
+  return withTransaction(db, async (client) =>
+    change({ client, state: await lockAlert(client, input.id), who, text, now }),
+  );
+}
+
 /** open → acknowledged. Stops the escalation clock. */
-export async function acknowledgeAlert(
+export function acknowledgeAlert(
   db: Db,
   id: number,
   actor: string,
   note?: string,
   options: LifecycleOptions = {},
 ): Promise<Alert> {
-  checkAlertId(id);
-  const who = checkText('actor', actor, true, 200)!;
-  const text = checkText('note', note, false, 4000);
-  const now = dateOf(options.clock ?? systemClock);
-  return withTransaction(db, async (client) => {
-    const state = await lockAlert(client, id);
-    if (state === 'resolved') throw new AlertError('ALERT_ALREADY_RESOLVED', `alert ${id} is already resolved`, id);
-    if (state === 'acknowledged') {
-      throw new AlertError('ALERT_ALREADY_ACKNOWLEDGED', `alert ${id} is already acknowledged`, id);
-    }
-    await client.query(
-      "UPDATE alerts SET state = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3 WHERE id = $1",
-      [id, who, now],
-    );
-    await insertAlertEvents(client, [
-      { alert_id: id, at: now, actor: who, action: 'acknowledged', note: text, details: {} },
-    ]);
-    if (options.notify)
-      await enqueueAlertNotifications(client, [{ alertId: id, event: 'acknowledged' }], options.notify, now);
-    return (await selectAlerts(client, { id }))[0]!;
-  });
+  return runCommand(
+    db,
+    { id, actor, note, noteRequired: false },
+    options,
+    async ({ client, state, who, text, now }) => {
+      if (state === 'resolved') throw new AlertError('ALERT_ALREADY_RESOLVED', `alert ${id} is already resolved`, id);
+      if (state === 'acknowledged') {
+        throw new AlertError('ALERT_ALREADY_ACKNOWLEDGED', `alert ${id} is already acknowledged`, id);
+      }
+      await client.query(
+        "UPDATE alerts SET state = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3 WHERE id = $1",
+        [id, who, now],
+      );
+      await insertAlertEvents(client, [
+        { alert_id: id, at: now, actor: who, action: 'acknowledged', note: text, details: {} },
+      ]);
+      if (options.notify)
+        await enqueueAlertNotifications(client, [{ alertId: id, event: 'acknowledged' }], options.notify, now);
+      return (await selectAlerts(client, { id }))[0]!;
+    },
+  );
 }
 
 /** A comment on an alert in any state (also after resolution, for the post-mortem). */
-export async function commentOnAlert(
+export function commentOnAlert(
   db: Db,
   id: number,
   actor: string,
   note: string,
   options: LifecycleOptions = {},
 ): Promise<AlertEvent> {
-  checkAlertId(id);
-  const who = checkText('actor', actor, true, 200)!;
-  const text = checkText('note', note, true, 4000)!;
-  const now = dateOf(options.clock ?? systemClock);
-  return withTransaction(db, async (client) => {
-    await lockAlert(client, id);
-    return (
-      await insertAlertEvents(client, [
-        { alert_id: id, at: now, actor: who, action: 'commented', note: text, details: {} },
-      ])
-    )[0]!;
+  return runCommand(db, { id, actor, note, noteRequired: true }, options, async ({ client, who, text, now }) => {
+    const [event] = await insertAlertEvents(client, [
+      { alert_id: id, at: now, actor: who, action: 'commented', note: text, details: {} },
+    ]);
+    return event!;
   });
 }
 
 /** open | acknowledged → resolved, by a person, with a note saying why. */
-export async function resolveAlert(
+export function resolveAlert(
   db: Db,
   id: number,
   actor: string,
   note: string,
   options: LifecycleOptions = {},
 ): Promise<Alert> {
-  checkAlertId(id);
-  const who = checkText('actor', actor, true, 200)!;
-  const text = checkText('note', note, true, 4000)!;
-  const now = dateOf(options.clock ?? systemClock);
-  return withTransaction(db, async (client) => {
-    const state = await lockAlert(client, id);
+  return runCommand(db, { id, actor, note, noteRequired: true }, options, async ({ client, state, who, text, now }) => {
     if (state === 'resolved') throw new AlertError('ALERT_ALREADY_RESOLVED', `alert ${id} is already resolved`, id);
     await client.query(
       "UPDATE alerts SET state = 'resolved', resolved_by = $2, resolved_at = $3, resolution_note = $4 WHERE id = $1",

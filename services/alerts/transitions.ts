@@ -1,7 +1,8 @@
 import type { AlertTransition } from '../../lib/domain/index.ts';
 import type { Queryable } from '../../lib/db/index.ts';
 import { type AlertState, type NotificationEvent, type NotificationPlanner, RULES_ACTOR } from './alert.ts';
-import { insertAlertEvents, type NewAlertEvent } from './alert-repository.ts';
+import { insertAlertEvents } from './alert-repository.ts';
+import type { NewAlertEvent } from './alert-row.ts';
 import { enqueueAlertNotifications } from './outbox.ts';
 
 // Opening and clearing: the rules service hands its transitions here (docs/rules.md).

@@ -3,6 +3,7 @@ import {
   acknowledgeAlert as acknowledge,
   type Alert,
   AlertError,
+  type AlertErrorCode,
   type AlertEvent,
   type AlertFilter,
   type AlertState,
@@ -106,48 +107,31 @@ function asApiError(err: unknown): never {
   throw err;
 }
 
-/** open → acknowledged; acknowledging an acknowledged alert again is a no-op, a resolved one a conflict. */
-export async function acknowledgeAlert(
-  db: Db,
-  alertId: number,
-  actor: string,
-  note: string | undefined,
-  options: LifecycleOptions = {},
-): Promise<AlertView> {
+/** Runs a lifecycle command with AlertError mapped to ApiError; `tolerated` is no error at all. */
+async function mapped<T>(command: () => Promise<T>, tolerated?: AlertErrorCode): Promise<T | undefined> {
   try {
-    await acknowledge(db, alertId, actor, note, options);
+    return await command();
   } catch (err) {
-    if (!(err instanceof AlertError && err.code === 'ALERT_ALREADY_ACKNOWLEDGED')) asApiError(err);
-  }
-  return getAlert(db, alertId);
-}
-
-export async function commentOnAlert(
-  db: Db,
-  alertId: number,
-  actor: string,
-  note: string,
-  options: LifecycleOptions = {},
-): Promise<AlertEventView> {
-  try {
-    return toEventView(await comment(db, alertId, actor, note, options));
-  } catch (err) {
+    if (tolerated && err instanceof AlertError && err.code === tolerated) return undefined;
     return asApiError(err);
   }
 }
 
-/** open/acknowledged → resolved, with a note; resolving twice is a conflict. */
-export async function resolveAlert(
-  db: Db,
-  alertId: number,
-  actor: string,
-  note: string,
-  options: LifecycleOptions = {},
-): Promise<AlertView> {
-  try {
-    await resolve(db, alertId, actor, note, options);
-  } catch (err) {
-    asApiError(err);
-  }
-  return getAlert(db, alertId);
+/** The lifecycle commands as the API answers them: API errors, and the API's view of the result. */
+export function alertCommands(db: Db, options: LifecycleOptions) {
+  return {
+    /** open → acknowledged; acknowledging an acknowledged alert again is a no-op, a resolved one a conflict. */
+    async acknowledge(alertId: number, actor: string, note: string | undefined): Promise<AlertView> {
+      await mapped(() => acknowledge(db, alertId, actor, note, options), 'ALERT_ALREADY_ACKNOWLEDGED');
+      return getAlert(db, alertId);
+    },
+    async comment(alertId: number, actor: string, note: string): Promise<AlertEventView> {
+      return toEventView((await mapped(() => comment(db, alertId, actor, note, options)))!);
+    },
+    /** open/acknowledged → resolved, with a note; resolving twice is a conflict. */
+    async resolve(alertId: number, actor: string, note: string): Promise<AlertView> {
+      await mapped(() => resolve(db, alertId, actor, note, options));
+      return getAlert(db, alertId);
+    },
+  };
 }

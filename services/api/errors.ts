@@ -25,7 +25,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   internal_error: 500,
 };
 
-export class ApiError extends KamError {
+export class ApiError extends KamError<ApiErrorCode> {
   readonly statusCode: number;
   readonly field: string | undefined;
   constructor(code: ApiErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {

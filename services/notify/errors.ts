@@ -8,9 +8,4 @@ export type NotifyErrorCode =
   | 'NOTIFY_WEBHOOK_REJECTED'
   | 'NOTIFY_SIGNATURE_INVALID';
 
-export class NotifyError extends KamError {
-  declare readonly code: NotifyErrorCode;
-  constructor(code: NotifyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class NotifyError extends KamError<NotifyErrorCode> {}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, ConfigError, SEVERITIES } from '../../lib/domain/index.ts';
+import { ALERT_KINDS, ConfigError, parseSettings, SEVERITIES } from '../../lib/domain/index.ts';
 import { NOTIFY_ENV_VARS } from '../../lib/config/index.ts';
 
 // Notifier settings (docs/notify.md). Defaults suit the embedded demo: no SMTP server, no
@@ -89,11 +89,7 @@ export type NotifyChannel = 'email' | 'webhook' | 'sms';
 
 /** Parse and freeze; every problem listed in one ConfigError. */
 export function parseNotifyConfig(input: unknown = {}): NotifyConfig {
-  const result = notifyConfigSchema.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `notify.${i.path.join('.')}: ${i.message}`));
-  }
-  return deepFreeze(result.data);
+  return parseSettings(notifyConfigSchema, input, 'notify');
 }
 
 export const DEFAULT_NOTIFY_CONFIG: NotifyConfig = parseNotifyConfig({});
@@ -160,12 +156,4 @@ export function notifyConfigFromEnv(env: Partial<Record<(typeof NOTIFY_ENV_VARS)
   if (interval) input.worker = { intervalMs: Number(interval) };
   if (problems.length > 0) throw new ConfigError(problems);
   return parseNotifyConfig(input);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

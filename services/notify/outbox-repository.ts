@@ -1,5 +1,4 @@
 import type { Queryable } from '../../lib/db/index.ts';
-import type { NotificationEvent } from '../alerts/index.ts';
 import type { NotifyChannel } from './notify-config.ts';
 import type { OutboundMessage } from './notification-types.ts';
 
@@ -27,19 +26,6 @@ export async function reconcileHeldNotifications(
   return { held: held.rowCount ?? 0, released: released.rowCount ?? 0 };
 }
 
-interface NotificationRow {
-  id: number;
-  alert_id: number | null;
-  channel: NotifyChannel;
-  event: NotificationEvent;
-  recipient: string;
-  subject: string | null;
-  body: string;
-  payload: Record<string, unknown>;
-  idempotency_key: string;
-  attempts: number;
-}
-
 /**
  * Claim due rows in one statement: `FOR UPDATE SKIP LOCKED` so concurrent workers take different
  * rows; the attempt is counted and next_attempt_at pushed out by the lease before anything is
@@ -53,7 +39,7 @@ export async function claimDueNotifications(
   leaseMs: number,
 ): Promise<OutboundMessage[]> {
   if (enabled.length === 0) return [];
-  const { rows } = await q.query<NotificationRow & Record<string, unknown>>(
+  const { rows } = await q.query<OutboundMessage & Record<string, unknown>>(
     `UPDATE notifications n
         SET attempts = n.attempts + 1, last_attempt_at = $1, updated_at = $1,
             next_attempt_at = $1::timestamptz + $4 * INTERVAL '1 millisecond'
@@ -62,23 +48,11 @@ export async function claimDueNotifications(
                       ORDER BY next_attempt_at, id
                       LIMIT $3
                         FOR UPDATE SKIP LOCKED)
-      RETURNING n.id, n.alert_id, n.channel, n.event, n.recipient, n.subject, n.body, n.payload, n.idempotency_key, n.attempts`,
+      RETURNING n.id, n.alert_id AS "alertId", n.channel, n.event, n.recipient, n.subject, n.body, n.payload,
+                n.idempotency_key AS "idempotencyKey", n.attempts AS attempt`,
     [now, enabled, limit, leaseMs],
   );
-  return rows
-    .sort((a, b) => a.id - b.id)
-    .map((r) => ({
-      id: r.id,
-      alertId: r.alert_id,
-      channel: r.channel,
-      event: r.event,
-      recipient: r.recipient,
-      subject: r.subject,
-      body: r.body,
-      payload: r.payload,
-      idempotencyKey: r.idempotency_key,
-      attempt: r.attempts,
-    }));
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 /** Mark sent and record 'notified' in the alert's audit trail, in one statement. */

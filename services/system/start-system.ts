@@ -59,10 +59,11 @@ export function buildSystem(config: Config, logger: Logger): System {
 
   async function start(): Promise<RunningSystem> {
     const stack: Array<{ name: string; stop: () => Promise<unknown> }> = [];
-    const started = <T>(name: string, part: T, stop: (part: T) => Promise<unknown>): T => {
+    const started: StartContext['started'] = (name, part, stop) => {
       stack.push({ name, stop: () => stop(part) });
       return part;
     };
+    const context: StartContext = { config, logger, components, started };
     const stopAll = async () => {
       for (const { name, stop } of stack.reverse()) {
         try {
@@ -75,14 +76,14 @@ export function buildSystem(config: Config, logger: Logger): System {
     };
 
     try {
-      const databaseUrl = await startDatabase(config, logger, components, started);
+      const databaseUrl = await startDatabase(context);
       // One connection at a time is all the embedded server takes (architecture.md).
       const db = started('db-pool', createPool(databaseUrl, { max: config.databaseUrl ? 10 : 1, logger }), (p) =>
         p.end(),
       );
       await migrate(db, { logger: logger.child({ component: 'migrate' }) });
       const fleet = await loadFleetFile(db, config.fleetFile, logger);
-      const mqttUrl = await startBroker(config, logger, components, started);
+      const mqttUrl = await startBroker(context);
 
       if (config.demo && fleet) {
         const sim = started(
@@ -184,15 +185,16 @@ export function startSystem(config: Config, logger: Logger): Promise<RunningSyst
   return buildSystem(config, logger).start();
 }
 
-type Started = <T>(name: string, part: T, stop: (part: T) => Promise<unknown>) => T;
+/** What each start step gets: the settings, the log, the components to fill in, and `started` to register a part's stop. */
+interface StartContext {
+  config: Config;
+  logger: Logger;
+  components: SystemComponents;
+  started: <T>(name: string, part: T, stop: (part: T) => Promise<unknown>) => T;
+}
 
 /** DATABASE_URL, or an embedded TimescaleDB in the data folder (or memory). */
-async function startDatabase(
-  config: Config,
-  logger: Logger,
-  components: SystemComponents,
-  started: Started,
-): Promise<string> {
+async function startDatabase({ config, logger, components, started }: StartContext): Promise<string> {
   if (config.databaseUrl) {
     components.database = { mode: 'external' };
     return config.databaseUrl;
@@ -211,12 +213,7 @@ async function startDatabase(
 }
 
 /** MQTT_URL, or an embedded broker. */
-async function startBroker(
-  config: Config,
-  logger: Logger,
-  components: SystemComponents,
-  started: Started,
-): Promise<string> {
+async function startBroker({ config, logger, components, started }: StartContext): Promise<string> {
   if (config.mqttUrl) {
     components.mqtt = { mode: 'external' };
     return config.mqttUrl;

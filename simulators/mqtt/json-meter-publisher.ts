@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { SimMeter } from '../sim-meter.ts';
 import { encodeJsonReading, encodeMalformedJsonReading, readingTopic } from './json-payloads.ts';
 import { connectMqtt } from './mqtt-connection.ts';
-import { dueSlotMs, publicationAt } from './publication.ts';
+import { PublicationSchedule } from './publication.ts';
 
 export interface JsonMeterPublisherOptions {
   readonly url: string;
@@ -20,13 +20,13 @@ export interface JsonMeterPublisherOptions {
 export class JsonMeterPublisher {
   private readonly client: MqttClient;
   private readonly options: JsonMeterPublisherOptions;
-  private readonly lastSlotMs = new Map<string, number>();
-  private readonly malformedCount = new Map<string, number>();
+  private readonly schedule: PublicationSchedule;
   private published = 0;
 
   private constructor(client: MqttClient, options: JsonMeterPublisherOptions) {
     this.client = client;
     this.options = options;
+    this.schedule = new PublicationSchedule(options.meters, options.startTimeMs, options.intervalMs);
   }
 
   static async start(options: JsonMeterPublisherOptions): Promise<JsonMeterPublisher> {
@@ -40,24 +40,13 @@ export class JsonMeterPublisher {
 
   /** Publish every meter whose next reading slot has come. */
   tick(simNowMs: number): void {
-    const { meters, startTimeMs, intervalMs, topicPrefix } = this.options;
-    for (const meter of meters) {
-      const code = meter.spec.code;
-      const slot = dueSlotMs(simNowMs, startTimeMs, intervalMs, this.lastSlotMs.get(code));
-      if (slot === undefined) continue;
-      this.lastSlotMs.set(code, slot);
-      const malformedSoFar = this.malformedCount.get(code) ?? 0;
-      const publication = publicationAt(meter, slot, malformedSoFar);
-      if (publication.kind === 'silent') continue;
-      let payload: Buffer;
-      if (publication.kind === 'malformed') {
-        this.malformedCount.set(code, malformedSoFar + 1);
-        payload = encodeMalformedJsonReading(publication.variant, slot, publication.snapshot.values);
-      } else {
-        payload = encodeJsonReading(slot, publication.snapshot.values);
-      }
+    for (const { code, slotMs, publication } of this.schedule.due(simNowMs)) {
+      const payload =
+        publication.kind === 'malformed'
+          ? encodeMalformedJsonReading(publication.variant, slotMs, publication.snapshot.values)
+          : encodeJsonReading(slotMs, publication.snapshot.values);
       this.published++;
-      this.client.publish(readingTopic(topicPrefix, code), payload, { qos: 1 }, (err) => {
+      this.client.publish(readingTopic(this.options.topicPrefix, code), payload, { qos: 1 }, (err) => {
         if (err) this.options.logger.warn({ err, meter: code }, 'publish failed');
       });
     }

@@ -43,3 +43,41 @@ export function publicationAt(meter: SimMeter, slotMs: number, malformedCount: n
   }
   return { kind: 'reading', snapshot };
 }
+
+/** A publication that is due, for the publisher to encode in its own format. */
+export interface DuePublication {
+  readonly code: string;
+  readonly slotMs: number;
+  readonly publication: Exclude<Publication, { kind: 'silent' }>;
+}
+
+/**
+ * The slot bookkeeping both MQTT publishers share: which meters have a reading slot due at
+ * `simNowMs` (each slot once), and what each publishes there; silent meters are left out.
+ */
+export class PublicationSchedule {
+  private readonly lastSlotMs = new Map<string, number>();
+  private readonly malformedCount = new Map<string, number>();
+
+  constructor(
+    private readonly meters: readonly SimMeter[],
+    private readonly startTimeMs: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  due(simNowMs: number): DuePublication[] {
+    const out: DuePublication[] = [];
+    for (const meter of this.meters) {
+      const code = meter.spec.code;
+      const slotMs = dueSlotMs(simNowMs, this.startTimeMs, this.intervalMs, this.lastSlotMs.get(code));
+      if (slotMs === undefined) continue;
+      this.lastSlotMs.set(code, slotMs);
+      const malformedSoFar = this.malformedCount.get(code) ?? 0;
+      const publication = publicationAt(meter, slotMs, malformedSoFar);
+      if (publication.kind === 'silent') continue;
+      if (publication.kind === 'malformed') this.malformedCount.set(code, malformedSoFar + 1);
+      out.push({ code, slotMs, publication });
+    }
+    return out;
+  }
+}

@@ -8,7 +8,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { SimMeter } from '../sim-meter.ts';
 import { connectMqtt } from './mqtt-connection.ts';
-import { dueSlotMs, publicationAt } from './publication.ts';
+import { PublicationSchedule } from './publication.ts';
 import {
   encodeDeviceBirth,
   encodeDeviceData,
@@ -40,11 +40,11 @@ export class SparkplugEdgeNode {
   private born = false;
   private stopped = false;
   private published = 0;
-  private readonly lastSlotMs = new Map<string, number>();
-  private readonly malformedCount = new Map<string, number>();
+  private readonly schedule: PublicationSchedule;
 
   private constructor(options: SparkplugEdgeNodeOptions) {
     this.options = options;
+    this.schedule = new PublicationSchedule(options.meters, options.startTimeMs, options.intervalMs);
   }
 
   static async start(options: SparkplugEdgeNodeOptions): Promise<SparkplugEdgeNode> {
@@ -136,23 +136,13 @@ export class SparkplugEdgeNode {
   tick(simNowMs: number): void {
     const client = this.client;
     if (!client || !this.born || this.stopped) return;
-    const { groupId, edgeNodeId, meters, intervalMs, startTimeMs } = this.options;
-    for (const meter of meters) {
-      const code = meter.spec.code;
-      const slot = dueSlotMs(simNowMs, startTimeMs, intervalMs, this.lastSlotMs.get(code));
-      if (slot === undefined) continue;
-      this.lastSlotMs.set(code, slot);
-      const malformedSoFar = this.malformedCount.get(code) ?? 0;
-      const publication = publicationAt(meter, slot, malformedSoFar);
-      if (publication.kind === 'silent') continue;
-      const args = { timestampMs: slot, seq: this.nextSeq(), values: publication.snapshot.values };
-      let payload: Buffer;
-      if (publication.kind === 'malformed') {
-        this.malformedCount.set(code, malformedSoFar + 1);
-        payload = encodeMalformedDeviceData(publication.variant, args);
-      } else {
-        payload = encodeDeviceData(args);
-      }
+    const { groupId, edgeNodeId } = this.options;
+    for (const { code, slotMs, publication } of this.schedule.due(simNowMs)) {
+      const args = { timestampMs: slotMs, seq: this.nextSeq(), values: publication.snapshot.values };
+      const payload =
+        publication.kind === 'malformed'
+          ? encodeMalformedDeviceData(publication.variant, args)
+          : encodeDeviceData(args);
       this.publish(client, sparkplugTopic(groupId, 'DDATA', edgeNodeId, code), payload);
     }
   }

@@ -1,5 +1,5 @@
 import type { Db } from '../../../lib/db/index.ts';
-import type { Principal, Role } from './roles.ts';
+import type { Principal, Role, UserIdentity } from './roles.ts';
 import { digestSecret } from './secrets.ts';
 
 // SQL for users, sessions and API tokens (conventions.md §17: queries live in repository files).
@@ -59,31 +59,47 @@ export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE id_hash = $1', [digestSecret(sessionId)]);
 }
 
-/** A live session's user; refreshes last_seen_at and drops expired sessions of that user in passing. */
-export async function principalFromSession(db: Db, sessionId: string): Promise<Principal | undefined> {
-  const { rows } = await db.query<UserRow>(
-    `WITH s AS (
-       UPDATE sessions SET last_seen_at = now()
-        WHERE id_hash = $1 AND expires_at > now()
-        RETURNING user_id
-     )
-     SELECT ${USER_COLUMNS} FROM s JOIN users u ON u.id = s.user_id WHERE NOT u.disabled`,
-    [digestSecret(sessionId)],
+/**
+ * The user behind a credential, touched by `touch`: a statement over a hashed secret ($1) that
+ * returns the row's user_id and credential id. Disabled users have no principal.
+ */
+async function principalFrom(
+  db: Db,
+  touch: string,
+  secret: string,
+  via: Principal['via'],
+): Promise<Principal | undefined> {
+  const { rows } = await db.query<UserRow & { credential_id: number | null }>(
+    `WITH c AS (${touch})
+     SELECT ${USER_COLUMNS}, c.credential_id FROM c JOIN users u ON u.id = c.user_id WHERE NOT u.disabled`,
+    [digestSecret(secret)],
   );
-  return rows[0] ? toPrincipal(rows[0], 'session') : undefined;
+  const row = rows[0];
+  return row ? toPrincipal(row, via, row.credential_id ?? undefined) : undefined;
 }
 
-export async function principalFromToken(db: Db, token: string): Promise<Principal | undefined> {
-  const { rows } = await db.query<UserRow & { token_id: number }>(
-    `WITH t AS (
-       UPDATE api_tokens SET last_used_at = now()
-        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-        RETURNING id, user_id
-     )
-     SELECT ${USER_COLUMNS}, t.id AS token_id FROM t JOIN users u ON u.id = t.user_id WHERE NOT u.disabled`,
-    [digestSecret(token)],
+/** A live session's user; refreshes last_seen_at. */
+export function principalFromSession(db: Db, sessionId: string): Promise<Principal | undefined> {
+  return principalFrom(
+    db,
+    `UPDATE sessions SET last_seen_at = now()
+      WHERE id_hash = $1 AND expires_at > now()
+      RETURNING user_id, NULL::int AS credential_id`,
+    sessionId,
+    'session',
   );
-  return rows[0] ? toPrincipal(rows[0], 'token', rows[0].token_id) : undefined;
+}
+
+/** A live API token's user; records last_used_at. */
+export function principalFromToken(db: Db, token: string): Promise<Principal | undefined> {
+  return principalFrom(
+    db,
+    `UPDATE api_tokens SET last_used_at = now()
+      WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+      RETURNING user_id, id AS credential_id`,
+    token,
+    'token',
+  );
 }
 
 export async function deleteExpiredSessions(db: Db): Promise<number> {
@@ -146,14 +162,8 @@ export interface NewUser {
   demo?: boolean;
 }
 
-export interface UserInfo {
+export interface UserInfo extends UserIdentity {
   id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  managerId: number | null;
-  accountId: number | null;
-  locale: 'zh' | 'en';
   disabled: boolean;
   lastLoginAt: Date | null;
 }
@@ -161,15 +171,22 @@ export interface UserInfo {
 const USER_INFO = `id, username, display_name AS "displayName", role, manager_id AS "managerId", account_id AS "accountId",
   locale, disabled, last_login_at AS "lastLoginAt"`;
 
-/** Inserts a user, or (upsert) replaces role, links and password of an existing one. */
-export async function upsertUser(db: Db, user: NewUser): Promise<UserInfo> {
+/**
+ * Inserts a user; an existing username is left alone (`insertUser`: undefined) or has its role,
+ * links and password replaced (`upsertUser`).
+ */
+async function writeUser(db: Db, user: NewUser, onConflict: 'nothing' | 'replace'): Promise<UserInfo | undefined> {
+  const conflict =
+    onConflict === 'replace'
+      ? `DO UPDATE SET
+       display_name = EXCLUDED.display_name, role = EXCLUDED.role, manager_id = EXCLUDED.manager_id,
+       account_id = EXCLUDED.account_id, password_hash = EXCLUDED.password_hash, locale = EXCLUDED.locale,
+       demo = EXCLUDED.demo, updated_at = now()`
+      : 'DO NOTHING';
   const { rows } = await db.query<UserInfo>(
     `INSERT INTO users (username, display_name, role, manager_id, account_id, password_hash, locale, demo)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (username) DO UPDATE SET
-       display_name = EXCLUDED.display_name, role = EXCLUDED.role, manager_id = EXCLUDED.manager_id,
-       account_id = EXCLUDED.account_id, password_hash = EXCLUDED.password_hash, locale = EXCLUDED.locale,
-       demo = EXCLUDED.demo, updated_at = now()
+     ON CONFLICT (username) ${conflict}
      RETURNING ${USER_INFO}`,
     [
       user.username,
@@ -182,26 +199,17 @@ export async function upsertUser(db: Db, user: NewUser): Promise<UserInfo> {
       user.demo ?? false,
     ],
   );
-  return rows[0]!;
+  return rows[0];
 }
 
-export async function insertUser(db: Db, user: NewUser): Promise<UserInfo | undefined> {
-  const { rows } = await db.query<UserInfo>(
-    `INSERT INTO users (username, display_name, role, manager_id, account_id, password_hash, locale)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (username) DO NOTHING
-     RETURNING ${USER_INFO}`,
-    [
-      user.username,
-      user.displayName ?? '',
-      user.role,
-      user.managerId ?? null,
-      user.accountId ?? null,
-      user.passwordHash,
-      user.locale ?? 'zh',
-    ],
-  );
-  return rows[0];
+/** Inserts a user, or replaces role, links and password of an existing one. */
+export async function upsertUser(db: Db, user: NewUser): Promise<UserInfo> {
+  return (await writeUser(db, user, 'replace'))!;
+}
+
+/** Inserts a user; undefined when the username is taken. */
+export function insertUser(db: Db, user: NewUser): Promise<UserInfo | undefined> {
+  return writeUser(db, user, 'nothing');
 }
 
 export async function listUsers(db: Db): Promise<UserInfo[]> {

@@ -12,8 +12,8 @@ export const ALL_ROLES: readonly Role[] = ROLES;
 /** Everyone employed by the utility: the whole fleet or their own accounts. */
 export const STAFF: readonly Role[] = ['dispatcher', 'account_manager', 'ops', 'admin'];
 
-export interface Principal {
-  userId: number;
+/** Who a user is: a role and, for scoped roles, the manager or account it is tied to. */
+export interface UserIdentity {
   username: string;
   displayName: string;
   role: Role;
@@ -22,6 +22,11 @@ export interface Principal {
   /** customers: their one account */
   accountId: number | null;
   locale: 'zh' | 'en';
+}
+
+/** The caller of a request. */
+export interface Principal extends UserIdentity {
+  userId: number;
   /** how the request authenticated */
   via: 'session' | 'token';
   tokenId?: number;

@@ -45,32 +45,26 @@ export interface Curve {
   points: CurvePoint[];
 }
 
+const AGG_POWER_COLUMNS = [
+  'samples',
+  'power_avg_kw AS "powerAvgKw"',
+  'power_min_kw AS "powerMinKw"',
+  'power_max_kw AS "powerMaxKw"',
+  'reactive_avg_kvar AS "reactiveAvgKvar"',
+  'pf_avg AS "pfAvg"',
+];
+const AGG_VOLTAGE_RANGE_COLUMNS = ['voltage_min_v AS "voltageMinV"', 'voltage_max_v AS "voltageMaxV"', 'quality'];
+
+/** load_1m also keeps the per-phase average voltages (migrations/003); load_15m does not. */
 const METER_AGG_COLUMNS: Record<'1m' | '15m', string[]> = {
   '1m': [
-    'samples',
-    'power_avg_kw AS "powerAvgKw"',
-    'power_min_kw AS "powerMinKw"',
-    'power_max_kw AS "powerMaxKw"',
-    'reactive_avg_kvar AS "reactiveAvgKvar"',
-    'pf_avg AS "pfAvg"',
+    ...AGG_POWER_COLUMNS,
     'voltage_a_avg_v AS "voltageAAvgV"',
     'voltage_b_avg_v AS "voltageBAvgV"',
     'voltage_c_avg_v AS "voltageCAvgV"',
-    'voltage_min_v AS "voltageMinV"',
-    'voltage_max_v AS "voltageMaxV"',
-    'quality',
+    ...AGG_VOLTAGE_RANGE_COLUMNS,
   ],
-  '15m': [
-    'samples',
-    'power_avg_kw AS "powerAvgKw"',
-    'power_min_kw AS "powerMinKw"',
-    'power_max_kw AS "powerMaxKw"',
-    'reactive_avg_kvar AS "reactiveAvgKvar"',
-    'pf_avg AS "pfAvg"',
-    'voltage_min_v AS "voltageMinV"',
-    'voltage_max_v AS "voltageMaxV"',
-    'quality',
-  ],
+  '15m': [...AGG_POWER_COLUMNS, ...AGG_VOLTAGE_RANGE_COLUMNS],
 };
 
 const VIEW = { '1m': 'load_1m', '15m': 'load_15m' } as const;

@@ -5,7 +5,7 @@ import { ALERT_STATES } from '../../alerts/index.ts';
 import { principalOf, requireVisible, scopeOfRequest } from '../access.ts';
 import { ALL_ROLES, type Principal } from '../auth/roles.ts';
 import type { ApiContext } from '../context.ts';
-import { acknowledgeAlert, type AlertView, commentOnAlert, getAlert, listAlerts, resolveAlert } from '../alert-view.ts';
+import { alertCommands, type AlertView, getAlert, listAlerts } from '../alert-view.ts';
 import { cursor, decodeCursor, defineRoute, id, isoTime, limit, toPage } from '../route.ts';
 
 /** `a,b,c` or repeated parameters → a checked list. */
@@ -20,7 +20,7 @@ const note = z.string().trim().min(1).max(4000);
 
 export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { db } = ctx;
-  const lifecycle = { clock: ctx.clock };
+  const commands = alertCommands(db, { clock: ctx.clock });
   const publish = (a: AlertView, action: string) =>
     ctx.hub.publishAlert({
       alertId: a.id,
@@ -90,7 +90,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
     body: z.object({ note: note.optional() }).default({}),
     handler: async ({ params, body, request }) => {
       await requireVisible(db, request, 'alert', params.alertId);
-      const alert = await acknowledgeAlert(db, params.alertId, actorOf(principalOf(request)), body.note, lifecycle);
+      const alert = await commands.acknowledge(params.alertId, actorOf(principalOf(request)), body.note);
       publish(alert, 'acknowledged');
       return alert;
     },
@@ -106,7 +106,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
     body: z.object({ note }),
     handler: async ({ params, body, request, reply }) => {
       await requireVisible(db, request, 'alert', params.alertId);
-      const event = await commentOnAlert(db, params.alertId, actorOf(principalOf(request)), body.note, lifecycle);
+      const event = await commands.comment(params.alertId, actorOf(principalOf(request)), body.note);
       publish(await getAlert(db, params.alertId), 'commented');
       return reply.status(201).send(event);
     },
@@ -122,7 +122,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: ApiContext): void
     body: z.object({ note }),
     handler: async ({ params, body, request }) => {
       await requireVisible(db, request, 'alert', params.alertId);
-      const alert = await resolveAlert(db, params.alertId, actorOf(principalOf(request)), body.note, lifecycle);
+      const alert = await commands.resolve(params.alertId, actorOf(principalOf(request)), body.note);
       publish(alert, 'resolved');
       return alert;
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../../lib/domain/index.ts';
+import { parseSettings } from '../../../lib/domain/index.ts';
 import { ALERT_KINDS, type AlertKind, SEVERITIES, type Severity } from './alert-kinds.ts';
 
 // Thresholds, delays and severities of the rules service. Every default is cited:
@@ -267,19 +267,7 @@ export type RulesConfigInput = z.input<typeof rulesConfigSchema>;
 
 /** Parse and freeze a rules configuration; every problem is listed in one ConfigError. */
 export function parseRulesConfig(input: unknown = {}): RulesConfig {
-  const result = rulesConfigSchema.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `rules.${i.path.join('.')}: ${i.message}`));
-  }
-  return deepFreeze(result.data);
+  return parseSettings(rulesConfigSchema, input, 'rules');
 }
 
 export const DEFAULT_RULES_CONFIG: RulesConfig = parseRulesConfig({});
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}

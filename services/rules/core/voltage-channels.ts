@@ -70,20 +70,16 @@ export function elementChannels(reading: Reading, ctx: ResolvedMeterContext): Vo
       out.push({ channel, voltageV, nominalV, currentA: num(currentA) ? currentA : undefined, source });
   };
   if (ctx.wiring === '3P3W') {
-    add(
-      'A',
-      v.voltageAbV ?? v.voltageAV,
-      ctx.lineNominalV,
-      v.currentAA,
-      num(v.voltageAbV) ? 'voltageAbV' : 'voltageAV',
-    );
-    add(
-      'C',
-      v.voltageBcV ?? v.voltageCV,
-      ctx.lineNominalV,
-      v.currentCA,
-      num(v.voltageBcV) ? 'voltageBcV' : 'voltageCV',
-    );
+    // two elements: U_AB with I_A and U_CB with I_C; a meter without line voltages reports them
+    // in the phase registers
+    const elements = [
+      ['A', 'voltageAbV', 'voltageAV', v.currentAA],
+      ['C', 'voltageBcV', 'voltageCV', v.currentCA],
+    ] as const;
+    for (const [channel, lineKey, phaseKey, currentA] of elements) {
+      const source = num(v[lineKey]) ? lineKey : phaseKey;
+      add(channel, v[source], ctx.lineNominalV, currentA, source);
+    }
     return out;
   }
   add('A', v.voltageAV, ctx.phaseNominalV, v.currentAA, 'voltageAV');

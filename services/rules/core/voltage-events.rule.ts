@@ -17,23 +17,53 @@ function judged(ctx: ResolvedMeterContext, reading: Reading): (VoltageChannel & 
   );
 }
 
-/**
- * Loss of voltage 失压 (domain.md §4): element U < 78 % Un while its I > 0.5 % Ib; recovers at
- * U ≥ 85 % Un. Three-wire meters have no phase-B element (not evaluated, domain.md §4).
- */
-export function evaluateLossOfVoltage(
+/** One meter event of domain.md §4 as data: its thresholds and which way the current must lie. */
+interface VoltageEvent {
+  kind: 'loss_of_voltage' | 'phase_break';
+  thresholds(config: RulesConfig): { triggerPctUn: number; recoveryPctUn: number; currentPctIb: number };
+  /** the name of the current threshold in the evidence */
+  currentLimitName: 'minCurrentPctIb' | 'maxCurrentPctIb';
+  /** whether the element's current (% Ib) meets the event's current condition */
+  currentHolds(iPct: number, limitPctIb: number): boolean;
+}
+
+const VOLTAGE_EVENTS = {
+  /**
+   * Loss of voltage 失压 (domain.md §4): element U < 78 % Un while its I > 0.5 % Ib; recovers at
+   * U ≥ 85 % Un. Three-wire meters have no phase-B element (not evaluated, domain.md §4).
+   */
+  lossOfVoltage: {
+    kind: 'loss_of_voltage',
+    thresholds: ({ lossOfVoltage: c }) => ({ ...c, currentPctIb: c.minCurrentPctIb }),
+    currentLimitName: 'minCurrentPctIb',
+    currentHolds: isAbove,
+  },
+  /**
+   * Phase break 断相 (domain.md §4): element U < 60 % Un and I < 0.5 % Ib; recovers at U ≥ 60 % Un.
+   * The trigger and recovery voltage are the same; the 60 s delays are the hysteresis.
+   */
+  phaseBreak: {
+    kind: 'phase_break',
+    thresholds: ({ phaseBreak: c }) => ({ ...c, currentPctIb: c.maxCurrentPctIb }),
+    currentLimitName: 'maxCurrentPctIb',
+    currentHolds: isBelow,
+  },
+} as const satisfies Record<string, VoltageEvent>;
+
+function evaluateVoltageEvent(
+  event: VoltageEvent,
   reading: Reading,
   ctx: ResolvedMeterContext,
   config: RulesConfig,
 ): ConditionResult[] {
-  const c = config.lossOfVoltage;
+  const c = event.thresholds(config);
   return judged(ctx, reading).map((e) => {
     const uPct = pctOf(e.voltageV, e.nominalV);
     const iPct = pctOf(e.currentA, ctx.basicCurrentA);
     return {
-      kind: 'loss_of_voltage',
+      kind: event.kind,
       channel: e.channel,
-      active: isBelow(uPct, c.triggerPctUn) && isAbove(iPct, c.minCurrentPctIb),
+      active: isBelow(uPct, c.triggerPctUn) && event.currentHolds(iPct, c.currentPctIb),
       clearable: isAtLeast(uPct, c.recoveryPctUn),
       measured: round6(uPct),
       limit: c.triggerPctUn,
@@ -44,7 +74,7 @@ export function evaluateLossOfVoltage(
         nominalV: round6(e.nominalV),
         currentA: e.currentA,
         currentPctIb: round6(iPct),
-        minCurrentPctIb: c.minCurrentPctIb,
+        [event.currentLimitName]: c.currentPctIb,
         basicCurrentA: round6(ctx.basicCurrentA),
         source: e.source,
       },
@@ -52,37 +82,20 @@ export function evaluateLossOfVoltage(
   });
 }
 
-/**
- * Phase break 断相 (domain.md §4): element U < 60 % Un and I < 0.5 % Ib; recovers at U ≥ 60 % Un.
- * The trigger and recovery voltage are the same; the 60 s delays are the hysteresis.
- */
+/** Loss of voltage 失压 per element (VOLTAGE_EVENTS.lossOfVoltage). */
+export function evaluateLossOfVoltage(
+  reading: Reading,
+  ctx: ResolvedMeterContext,
+  config: RulesConfig,
+): ConditionResult[] {
+  return evaluateVoltageEvent(VOLTAGE_EVENTS.lossOfVoltage, reading, ctx, config);
+}
+
+/** Phase break 断相 per element (VOLTAGE_EVENTS.phaseBreak). */
 export function evaluatePhaseBreak(
   reading: Reading,
   ctx: ResolvedMeterContext,
   config: RulesConfig,
 ): ConditionResult[] {
-  const c = config.phaseBreak;
-  return judged(ctx, reading).map((e) => {
-    const uPct = pctOf(e.voltageV, e.nominalV);
-    const iPct = pctOf(e.currentA, ctx.basicCurrentA);
-    return {
-      kind: 'phase_break',
-      channel: e.channel,
-      active: isBelow(uPct, c.triggerPctUn) && isBelow(iPct, c.maxCurrentPctIb),
-      clearable: isAtLeast(uPct, c.recoveryPctUn),
-      measured: round6(uPct),
-      limit: c.triggerPctUn,
-      recoveryLimit: c.recoveryPctUn,
-      unit: '% Un',
-      details: {
-        voltageV: e.voltageV,
-        nominalV: round6(e.nominalV),
-        currentA: e.currentA,
-        currentPctIb: round6(iPct),
-        maxCurrentPctIb: c.maxCurrentPctIb,
-        basicCurrentA: round6(ctx.basicCurrentA),
-        source: e.source,
-      },
-    };
-  });
+  return evaluateVoltageEvent(VOLTAGE_EVENTS.phaseBreak, reading, ctx, config);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../../lib/domain/index.ts';
+import { parseSettings } from '../../../lib/domain/index.ts';
 import { notifyConfigSchema } from '../../notify/index.ts';
 import { rulesConfigSchema } from '../core/index.ts';
 
@@ -63,9 +63,5 @@ export type RulesServiceConfig = z.infer<typeof rulesServiceConfigSchema>;
 export type RulesServiceConfigInput = z.input<typeof rulesServiceConfigSchema>;
 
 export function parseRulesServiceConfig(input: unknown = {}): RulesServiceConfig {
-  const result = rulesServiceConfigSchema.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `rulesService.${i.path.join('.')}: ${i.message}`));
-  }
-  return result.data;
+  return parseSettings(rulesServiceConfigSchema, input, 'rulesService');
 }

@@ -79,6 +79,20 @@ export interface RulesService {
 /** One cycle: the run's figures for a single batch, and whether the batch was full (more to read). */
 type CycleResult = Omit<RulesRunResult, 'cycles'> & { full: boolean };
 
+function emptyRunResult(): RulesRunResult {
+  return {
+    cycles: 0,
+    readings: 0,
+    transitions: [],
+    opened: [],
+    cleared: [],
+    skipped: 0,
+    ignored: {},
+    notifications: 0,
+    evaluationTime: null,
+  };
+}
+
 function localDayStart(at: Date, utcOffsetMinutes: number): Date {
   const offsetMs = utcOffsetMinutes * 60_000;
   return new Date(Math.floor((at.getTime() + offsetMs) / 86_400_000) * 86_400_000 - offsetMs);
@@ -101,17 +115,8 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
 
   async function runCycle(): Promise<CycleResult> {
     const now = dateOf(clock);
-    const empty: CycleResult = {
-      full: false,
-      readings: 0,
-      transitions: [],
-      opened: [],
-      cleared: [],
-      skipped: 0,
-      ignored: {},
-      notifications: 0,
-      evaluationTime: null,
-    };
+    const { cycles: _cycles, ...zero } = emptyRunResult();
+    const empty: CycleResult = { ...zero, full: false };
     if (!loaded) {
       const stored = await loadRulesState(db, config.serviceName);
       if (stored.state.version !== 1) {
@@ -233,17 +238,7 @@ export function createRulesService(options: RulesServiceOptions): RulesService {
   }
 
   async function evaluateOnce(): Promise<RulesRunResult> {
-    const total: RulesRunResult = {
-      cycles: 0,
-      readings: 0,
-      transitions: [],
-      opened: [],
-      cleared: [],
-      skipped: 0,
-      ignored: {},
-      notifications: 0,
-      evaluationTime: null,
-    };
+    const total = emptyRunResult();
     for (let i = 0; i < config.maxBatchesPerRun; i++) {
       let cycle: CycleResult;
       try {
