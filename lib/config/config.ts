@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../domain/errors.ts';
+import { ConfigError } from '../domain/index.ts';
 
 // The one place that reads process.env (conventions.md §7). Everything else receives a frozen
 // Config. Variables are named as operators and scripts know them (architecture.md "Interfaces").

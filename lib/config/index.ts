@@ -1,3 +1,3 @@
 // Public entry of the configuration: one zod schema over the environment and KAM_CONFIG, parsed once.
 export { loadConfig, configSchema, NOTIFY_ENV_VARS, type Config, type NotifyEnvVar } from './config.ts';
-export { ConfigError } from '../domain/errors.ts';
+export { ConfigError } from '../domain/index.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseError } from '../domain/errors.ts';
+import { DatabaseError } from '../domain/index.ts';
 
 function processAlive(pid: number): boolean {
   try {

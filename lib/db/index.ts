@@ -4,4 +4,4 @@ export { createPool, withTransaction, type Db, type DbClient, type Queryable } f
 export { startEmbeddedTimescale, type EmbeddedTimescale } from './embedded-timescale.ts';
 export { migrate, readMigrations, MIGRATIONS_DIR, type MigrationResult } from './migrate.ts';
 export { readFleetStatus, type FleetStatus } from './fleet-status.ts';
-export { DatabaseError, MigrationError } from '../domain/errors.ts';
+export { DatabaseError, MigrationError } from '../domain/index.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MigrationError } from '../domain/errors.ts';
+import { MigrationError } from '../domain/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Db, DbClient } from './pool.ts';
 

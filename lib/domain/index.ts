@@ -19,5 +19,5 @@ export {
   type ManualClock,
   type TimerHandle,
 } from './clock.ts';
-export { KamError, ConfigError } from './errors.ts';
+export { KamError, ConfigError, DatabaseError, MigrationError, FleetError } from './errors.ts';
 export { parseSettings, deepFreeze } from './settings.ts';

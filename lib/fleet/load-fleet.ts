@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { classifyAccount, DEFAULT_KEY_ACCOUNT_POLICY } from '../domain/index.ts';
-import { FleetError } from '../domain/errors.ts';
+import { FleetError } from '../domain/index.ts';
 import type { Logger } from '../log/index.ts';
-import { type Db, withTransaction } from '../db/pool.ts';
+import { type Db, withTransaction } from '../db/index.ts';
 import { type Fleet, fleetSchema } from './fleet-schema.ts';
 
 export function parseFleet(input: unknown, source = 'fleet'): Fleet {
