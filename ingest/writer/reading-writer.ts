@@ -47,6 +47,8 @@ export interface WriterStats {
   outage: boolean;
   /** rows newly committed since start */
   written: number;
+  /** enqueue calls waiting for room in the queue (backpressure) */
+  waitingForSpace: number;
   deadLettersPending: number;
   deadLettersDropped: number;
 }
@@ -189,6 +191,7 @@ class BatchedReadingWriter implements ReadingWriter {
       spool: this.#spool.stats(),
       outage: this.#outage,
       written: this.#written,
+      waitingForSpace: this.#spaceWaiters.length,
       deadLettersPending: this.#deadLetters.length,
       deadLettersDropped: this.#deadLettersDropped,
     };

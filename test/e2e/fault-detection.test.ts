@@ -17,7 +17,7 @@ import { KIND_TEXT } from '../../services/notify/index.ts';
 import type { AlertKind } from '../../lib/domain/index.ts';
 import { listAlerts, type Alert as AlertRecord } from '../../services/alerts/index.ts';
 import type { FaultKind, GroundTruthEntry } from '../../simulators/index.ts';
-import { parseMail } from '../integration/notify/local-servers.ts';
+import { parseMail } from '../support/local-servers.ts';
 import { managerEmailByMeter, startMonitoredFleet, type MonitoredFleet } from './support/monitored-fleet.ts';
 
 /** The alert each fault kind must raise; `null`: it must raise none. */

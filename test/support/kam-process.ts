@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait-for.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,17 +24,17 @@ export function spawnKam(args: string[], env: Record<string, string>): KamProces
   return { child, output: () => out, exited };
 }
 
-/** Polls a URL until it answers 200, at most `timeoutMs`. */
+/** Polls a URL until it answers 200, at most `timeoutMs`; fails at once when `alive()` turns false. */
 export async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && alive()) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+  await waitFor(
+    async () => {
+      if (!alive()) throw new Error(`${url}: the process exited before it answered`);
+      try {
+        return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+      } catch {
+        return false; // not up yet
+      }
+    },
+    { timeoutMs, intervalMs: 200, label: `${url} to answer 200` },
+  );
 }

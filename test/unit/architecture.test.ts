@@ -20,7 +20,7 @@ const IO_MODULE =
 function modulesLoadedBy(entry: string): string[] {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/support/list-imports.mjs'), join(ROOT, entry)],
+    ['--import', 'tsx', join(ROOT, 'test/support/list-imports.js'), join(ROOT, entry)],
     { cwd: ROOT, encoding: 'utf8' },
   );
   return JSON.parse(out) as string[];

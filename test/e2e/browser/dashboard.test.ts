@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, PASSWORD, startApiFixture } from '../../integration/api/fixture.ts';
+import { type ApiFixture, PASSWORD, startApiFixture } from '../../integration/services/api/fixture.ts';
 import { ROOT } from '../../support/kam-process.ts';
 
 // The dashboard in a real browser (Debian's chromium driven by playwright-core; never a

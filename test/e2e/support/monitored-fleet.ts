@@ -15,21 +15,13 @@
 // gap of readings, a missed poll or a false communication loss. The only wall-clock limits left
 // are the Modbus request timeout (a meter that does not answer costs it once per poll; healthy
 // meters answer in well under a millisecond) and the bounded waits for MQTT deliveries below.
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { createManualClock, type ManualClock } from '../../../lib/domain/index.ts';
 import { startIngest, type RunningIngest } from '../../../ingest/index.ts';
-import {
-  createPool,
-  type Db,
-  type EmbeddedTimescale,
-  migrate,
-  MIGRATIONS_DIR,
-  startEmbeddedTimescale,
-} from '../../../lib/db/index.ts';
+import type { Db } from '../../../lib/db/index.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../lib/mqtt/index.ts';
-import { type Fleet, loadFleet, readFleetFile } from '../../../lib/fleet/index.ts';
+import { type Fleet, readFleetFile } from '../../../lib/fleet/index.ts';
 import { createNotifier, parseNotifyConfig, type Notifier } from '../../../services/notify/index.ts';
 import {
   createRulesService,
@@ -39,13 +31,14 @@ import {
 } from '../../../services/rules/index.ts';
 import { demoMeterSpecs } from '../../../services/system/index.ts';
 import { startSimFleet, type FaultWindow, type SimFleet } from '../../../simulators/index.ts';
-import { startSmtpServer } from '../../integration/notify/local-servers.ts';
-import { makeTempDir } from '../../ingest/support/fixtures.ts';
+import { startSmtpServer } from '../../support/local-servers.ts';
+import { makeTempDir } from '../../integration/ingest/ingest-fixtures.ts';
 import { getFreePort } from '../../support/free-port.ts';
+import { DEMO_FLEET_FILE, embeddedBackend, openMigratedDatabase } from '../../support/databases.ts';
 
 export const silentLogger = pino({ level: process.env.KAM_TEST_LOG ?? 'silent' });
 
-export const DEMO_FLEET_FILE = join(MIGRATIONS_DIR, '..', 'fleet', 'demo-fleet.json');
+export { DEMO_FLEET_FILE };
 /** Sparkplug edge node of the demo fleet's topics (`spBv1.0/kam/DDATA/kam-demo-edge/<meter>`). */
 const DEMO_SPARKPLUG_EDGE = 'kam-demo-edge';
 
@@ -121,12 +114,10 @@ export async function startMonitoredFleet(options: MonitoredFleetOptions): Promi
     let simMs = options.startMs;
     const fleet = readFleetFile(DEMO_FLEET_FILE);
 
-    const embedded: EmbeddedTimescale = await startEmbeddedTimescale();
-    closers.push(() => embedded.stop());
-    const db = createPool(embedded.url, { max: 1, logger: silentLogger });
-    closers.push(() => db.end());
-    await migrate(db);
-    await loadFleet(db, fleet);
+    // the shared fixture, on the embedded engine: the monitored day runs in this process
+    const database = await openMigratedDatabase(embeddedBackend, { fleet: true });
+    closers.push(() => database.close());
+    const { db } = database;
     await db.query('UPDATE meters SET poll_interval_s = $1', [POLL_INTERVAL_S]);
     const { rows: meterRows } = await db.query<{ code: string; id: number }>('SELECT code, id FROM meters');
     const meterIds = Object.fromEntries(meterRows.map((r) => [r.code, r.id]));
