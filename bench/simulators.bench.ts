@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import ModbusSerial from 'modbus-serial';
 import { planReadBlocks, type ReadBlock } from '../lib/meter-maps/index.ts';
+import { createManualClock } from '../lib/domain/index.ts';
 import { getMeterMap } from '../lib/meter-maps/maps/index.ts';
 import { buildDemoMeters, startSimFleet, type ModbusSimEndpoint, type SimFleet } from '../simulators/index.ts';
 
@@ -119,7 +120,7 @@ async function benchPerPort(): Promise<RoundResult> {
 async function benchModelDay(): Promise<{ stepsPerS: number }> {
   const [spec] = buildDemoMeters(1, 1, { protocols: 'modbus' });
   const startTime = Date.parse('2025-03-03T00:00:00+08:00');
-  const fleet = await startSimFleet({ meters: [spec!], startTime, now: () => 0 });
+  const fleet = await startSimFleet({ meters: [spec!], startTime, clock: createManualClock(0) });
   try {
     const started = performance.now();
     fleet.valuesAt(spec!.code, startTime + 86_400_000);

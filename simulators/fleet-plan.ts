@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Clock } from '../lib/domain/index.ts';
 import { createCalendar } from './calendar.ts';
 import { SimError, toSimIssues } from './errors.ts';
 import type { FaultWindow } from './fault-kinds.ts';
@@ -49,8 +50,8 @@ export interface SimFleetOptions {
   readonly speed?: number;
   /** simulated start; default: the scenario's, else the wall clock now */
   readonly startTime?: Date | string | number;
-  /** wall clock in epoch ms (tests pass a hand-moved clock); default Date.now */
-  readonly now?: () => number;
+  /** the wall clock (tests pass a hand-moved one); default the system clock */
+  readonly clock?: Clock;
   /** simulation step (meter refresh), ms; default 1000 */
   readonly stepMs?: number;
   /** wall ms between scheduler ticks, default 100 */

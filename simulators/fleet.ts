@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { ReadingValues } from '../lib/domain/index.ts';
+import { type ReadingValues, systemClock } from '../lib/domain/index.ts';
 import { SimError } from './errors.ts';
 import type { FaultWindow } from './fault-kinds.ts';
 import { planSimFleet, type SimFleetOptions } from './fleet-plan.ts';
@@ -98,7 +98,7 @@ async function endStream(stream: Writable): Promise<void> {
 
 /** Build and start a fleet: listening, connected, scheduler running. */
 export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet> {
-  const now = options.now ?? Date.now;
+  const now = () => (options.clock ?? systemClock).now();
   const plan = planSimFleet(options, now());
   const { options: opts, specs, meters, faults, startTimeMs } = plan;
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'sim-fleet' });

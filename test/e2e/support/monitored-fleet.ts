@@ -17,7 +17,7 @@
 // meters answer in well under a millisecond) and the bounded waits for MQTT deliveries below.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { createManualClock, type ManualClock } from '../../../lib/domain/index.ts';
+import { createManualClock, type ManualClock, systemClock } from '../../../lib/domain/index.ts';
 import { startIngest, type RunningIngest } from '../../../ingest/index.ts';
 import type { Db } from '../../../lib/db/index.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../lib/mqtt/index.ts';
@@ -136,7 +136,7 @@ export async function startMonitoredFleet(options: MonitoredFleetOptions): Promi
       scenario: options.scenario,
       startTime: options.startMs,
       // speed 1 on a hand-moved clock: simulated time is exactly `simMs`
-      now: () => simMs,
+      clock: { ...systemClock, now: () => simMs },
       tickMs: SIM_TICK_MS,
       logger: silentLogger,
     });

@@ -4,7 +4,7 @@
 // follows the simulated load curve.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READING_QUANTITIES, type ReadingKey } from '../../../lib/domain/index.ts';
+import { createManualClock, READING_QUANTITIES, type ReadingKey } from '../../../lib/domain/index.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../lib/mqtt/index.ts';
 import { startIngest, type RunningIngest } from '../../../ingest/index.ts';
 import { startSimFleet, type SimFleet } from '../../../simulators/index.ts';
@@ -37,7 +37,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
       t = await openIngestDb({ backend });
       sim = await startSimFleet({
         gateway: true,
-        now: () => FROZEN_AT,
+        clock: createManualClock(FROZEN_AT),
         startTime: FROZEN_AT,
         meters: [
           {

@@ -57,7 +57,7 @@ describe('ground truth log', () => {
           { id: 'c', meter: 'MV1', kind: 'stale_values', start: 86_400, durationS: 60 },
         ],
       },
-      now: clock.now,
+      clock,
       speed: 3600, // one wall second is one simulated hour
       startTime: MONDAY_MIDNIGHT_MS,
       truthLogPath: path,
@@ -111,7 +111,7 @@ describe('simulated clock', () => {
     const clock = createManualClock(CLOCK_START_MS);
     const fleet = await startSimFleet({
       meters: [MV_ACREL_SPEC],
-      now: clock.now,
+      clock,
       speed: 60,
       startTime: MONDAY_MIDNIGHT_MS + 1500,
     });
@@ -129,13 +129,13 @@ describe('simulated clock', () => {
     const fleet = await startSimFleet({
       meters: [MV_ACREL_SPEC],
       scenario: { startTime: '2025-06-01T08:00:00+08:00', seed: 5, faults: [] },
-      now: createManualClock(CLOCK_START_MS).now,
+      clock: createManualClock(CLOCK_START_MS),
     });
     const sameSeed = await startSimFleet({
       meters: [MV_ACREL_SPEC],
       seed: 5,
       startTime: '2025-06-01T00:00:00Z',
-      now: createManualClock(CLOCK_START_MS).now,
+      clock: createManualClock(CLOCK_START_MS),
     });
     try {
       expect(new Date(fleet.startTimeMs).toISOString()).toBe('2025-06-01T00:00:00.000Z');
@@ -151,7 +151,7 @@ describe('simulated clock', () => {
 describe('reproducibility', () => {
   it('gives identical meters for the same seed and different ones for another seed', async () => {
     const meters = buildDemoMeters(6, 3, { protocols: 'modbus' });
-    const options = { meters, startTime: MONDAY_MIDNIGHT_MS, now: createManualClock(CLOCK_START_MS).now };
+    const options = { meters, startTime: MONDAY_MIDNIGHT_MS, clock: createManualClock(CLOCK_START_MS) };
     const [a, b, c] = await Promise.all([
       startSimFleet({ ...options, seed: 11 }),
       startSimFleet({ ...options, seed: 11 }),
@@ -174,7 +174,7 @@ describe('Modbus layout and lifecycle', () => {
       meters,
       gateway: true,
       metersPerGateway: 2,
-      now: createManualClock(CLOCK_START_MS).now,
+      clock: createManualClock(CLOCK_START_MS),
     });
     try {
       const endpoints = fleet.endpoints.flatMap((e) => (e.protocol === 'modbus' ? [e] : []));
@@ -188,7 +188,7 @@ describe('Modbus layout and lifecycle', () => {
   it('counts requests and closes every port on stop', async () => {
     const fleet = await startSimFleet({
       meters: [MV_ACREL_SPEC, LV_SDM_SPEC],
-      now: createManualClock(CLOCK_START_MS).now,
+      clock: createManualClock(CLOCK_START_MS),
     });
     const endpoint = fleet.endpoints[0]!;
     if (endpoint.protocol !== 'modbus') throw new Error('expected Modbus');
@@ -259,7 +259,7 @@ describe('validation', () => {
   });
 
   it('answers SIM_UNKNOWN_METER for a code it does not have', async () => {
-    const fleet = await startSimFleet({ meters: [MV_ACREL_SPEC], now: createManualClock(CLOCK_START_MS).now });
+    const fleet = await startSimFleet({ meters: [MV_ACREL_SPEC], clock: createManualClock(CLOCK_START_MS) });
     try {
       expect(() => fleet.valuesAt('NOPE')).toThrow(expect.objectContaining({ code: 'SIM_UNKNOWN_METER' }));
     } finally {

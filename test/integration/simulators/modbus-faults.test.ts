@@ -89,7 +89,7 @@ describe('fault kinds on the Modbus wire', () => {
           durationS: FAULT_DURATION_S,
         })),
       },
-      now: clock.now,
+      clock,
       startTime: START_MS,
       tickMs: 60_000,
     });

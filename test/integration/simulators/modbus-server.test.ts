@@ -44,7 +44,7 @@ describe('one meter per port', () => {
   };
 
   beforeAll(async () => {
-    fleet = await startSimFleet({ meters: [MV_ACREL_SPEC, LV_SDM_SPEC], now: clock.now, startTime: START_MS });
+    fleet = await startSimFleet({ meters: [MV_ACREL_SPEC, LV_SDM_SPEC], clock, startTime: START_MS });
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map(closeModbus));
@@ -160,8 +160,8 @@ describe('gateway mode: many unit ids behind one TCP endpoint', () => {
 
   beforeAll(async () => {
     [fleet, silentFleet] = await Promise.all([
-      startSimFleet({ meters, gateway: true, now: clock.now, startTime: START_MS }),
-      startSimFleet({ meters, gateway: true, gatewayTargetFailure: 'silent', now: clock.now, startTime: START_MS }),
+      startSimFleet({ meters, gateway: true, clock, startTime: START_MS }),
+      startSimFleet({ meters, gateway: true, gatewayTargetFailure: 'silent', clock, startTime: START_MS }),
     ]);
   });
   afterEach(async () => {
@@ -215,7 +215,7 @@ describe('MBAP framing on a raw socket (Modbus Messaging on TCP/IP V1.0b §3.1.3
   beforeAll(async () => {
     fleet = await startSimFleet({
       meters: [MV_ACREL_SPEC],
-      now: createManualClock(CLOCK_START_MS).now,
+      clock: createManualClock(CLOCK_START_MS),
       startTime: START_MS,
     });
   });

@@ -105,7 +105,7 @@ function defineMqttContract(brokerName: string, brokerUrl: () => string): void {
             },
           ],
         },
-        now: clock.now,
+        clock,
         startTime: START_MS,
         tickMs: 5,
       });
@@ -295,7 +295,7 @@ function defineMqttContract(brokerName: string, brokerUrl: () => string): void {
         mqttUrl: proxy.url(brokerUrl()),
         sparkplugGroupId: group,
         sparkplugEdgeNodeId: 'edge1',
-        now: createManualClock(CLOCK_START_MS).now,
+        clock: createManualClock(CLOCK_START_MS),
         startTime: START_MS,
         tickMs: 5,
       });
