@@ -1,4 +1,5 @@
 import type { Db } from '../../lib/db/index.ts';
+import type { AlertKind, Phase, Severity } from '../../lib/domain/index.ts';
 import {
   acknowledgeAlert as acknowledge,
   type Alert,
@@ -27,9 +28,9 @@ export interface AlertView {
   accountId: number;
   accountCode: string;
   accountName: string;
-  kind: string;
-  phase: string | null;
-  severity: string;
+  kind: AlertKind;
+  phase: Phase | null;
+  severity: Severity;
   state: AlertState;
   openedAt: Date;
   clearedAt: Date | null;

@@ -1,3 +1,4 @@
+import type { AlertChange } from '../alerts/index.ts';
 import type { Clock } from '../../lib/domain/index.ts';
 import type { ServerResponse } from 'node:http';
 import type { Db } from '../../lib/db/index.ts';
@@ -24,17 +25,8 @@ export interface LiveReading {
 }
 
 /** An alert whose row changed (opened, acknowledged, commented, cleared, resolved, ...). */
-export interface LiveAlertChange {
-  alertId: number;
-  accountId: number;
-  meterId?: number;
-  kind?: string;
-  severity?: string;
-  state: string;
-  /** what happened, e.g. 'opened', 'acknowledged', 'commented', 'resolved' */
-  action?: string;
-  at?: Date | string;
-}
+/** An alert change on the bus: services/alerts' AlertChange (action: opened, acknowledged, commented, resolved, cleared). */
+export type LiveAlertChange = AlertChange;
 
 /** EventEmitter-like: a node EventEmitter fits. `emit` is optional; without it the API publishes nothing. */
 export interface LiveEventBus {
