@@ -1,5 +1,4 @@
 import type { Db } from '../../lib/db/index.ts';
-import type { AlertKind, Phase, Severity } from '../../lib/domain/index.ts';
 import {
   acknowledgeAlert as acknowledge,
   type Alert,
@@ -7,7 +6,6 @@ import {
   type AlertErrorCode,
   type AlertEvent,
   type AlertFilter,
-  type AlertState,
   commentOnAlert as comment,
   getAlert as getAlertWithEvents,
   type LifecycleOptions,
@@ -21,26 +19,23 @@ import { ApiError, notFound } from './errors.ts';
 // names it needs. Reading and the lifecycle are services/alerts'; here they get the caller's
 // scope, API errors and this view.
 
-export interface AlertView {
-  id: number;
-  meterId: number;
-  meterCode: string;
-  accountId: number;
-  accountCode: string;
-  accountName: string;
-  kind: AlertKind;
-  phase: Phase | null;
-  severity: Severity;
-  state: AlertState;
-  openedAt: Date;
-  clearedAt: Date | null;
-  acknowledgedBy: string | null;
-  acknowledgedAt: Date | null;
-  resolvedBy: string | null;
-  resolvedAt: Date | null;
-  resolutionNote: string | null;
-  evidence: Record<string, unknown>;
-}
+/** The alert as the API answers it: the alert's own fields, its meter and account flattened. */
+export type AlertView = Pick<
+  Alert,
+  | 'id'
+  | 'kind'
+  | 'phase'
+  | 'severity'
+  | 'state'
+  | 'openedAt'
+  | 'clearedAt'
+  | 'acknowledgedBy'
+  | 'acknowledgedAt'
+  | 'resolvedBy'
+  | 'resolvedAt'
+  | 'resolutionNote'
+  | 'evidence'
+> & { meterId: number; meterCode: string; accountId: number; accountCode: string; accountName: string };
 
 export interface AlertEventView {
   id: number;
