@@ -1,0 +1,10 @@
+// Public entry of the reference data loaders: the I/O edge that reads the data files in
+// reference/ (and an operator's extra folder) into the pure domain modules' types.
+// Formats: docs/reference-data.md.
+export {
+  BUILT_IN_CALENDARS_DIR,
+  listCalendarFiles,
+  loadCalendars,
+  readCalendarFile,
+  type LoadedCalendars,
+} from './load-calendars.ts';

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CalendarError, calendarForRegion, classifyDay } from '../../../lib/domain/calendar/index.ts';
+import { loadCalendars } from '../../../lib/reference-data/index.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kam-calendars-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as CalendarError).code;
+  }
+  return undefined;
+};
+
+describe('loading calendar files', () => {
+  it('ships the Chinese calendar for 2025 and 2026 in the repository, with its sources', () => {
+    const { calendars, files } = loadCalendars();
+    expect(files.map((f) => f.split('/').slice(-3).join('/'))).toEqual(['reference/calendars/cn.json']);
+    const cn = calendarForRegion(calendars, 'CN');
+    expect([...cn.years].sort()).toEqual([2025, 2026]);
+    expect(cn.sources.get(2026)).toEqual(['https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm']);
+    // 2026 notice: Spring Festival make-up working days Sat 14 Feb and Sat 28 Feb
+    expect(classifyDay('2026-02-14', cn).dayType).toBe('makeup_workday');
+    expect(classifyDay('2026-02-28', cn).dayType).toBe('makeup_workday');
+    expect(classifyDay('2025-10-01', cn)).toMatchObject({ dayType: 'holiday', holidayName: '国庆节、中秋节' });
+  });
+
+  it('2025 matches the notice: 28 days off (New Year 1, Spring Festival 8, Qingming 3, Labour Day 5, Dragon Boat 3, National Day and Mid-Autumn 8) and 5 make-up days', () => {
+    const cn = calendarForRegion(loadCalendars().calendars, 'CN');
+    const of2025 = [...cn.days.entries()].filter(([, e]) => e.noticeYear === 2025);
+    const offByName = new Map<string, number>();
+    for (const [, e] of of2025) if (e.isOffDay) offByName.set(e.name, (offByName.get(e.name) ?? 0) + 1);
+    expect(Object.fromEntries(offByName)).toEqual({
+      元旦: 1,
+      春节: 8,
+      清明节: 3,
+      劳动节: 5,
+      端午节: 3,
+      '国庆节、中秋节': 8,
+    });
+    expect(of2025.filter(([, e]) => !e.isOffDay).map(([d]) => d)).toEqual([
+      '2025-01-26',
+      '2025-02-08',
+      '2025-04-27',
+      '2025-09-28',
+      '2025-10-11',
+    ]);
+  });
+
+  it('merges the files of an extra folder: an operator adds 2027', () => {
+    writeFileSync(
+      join(dir, 'cn-2027.json'),
+      JSON.stringify({
+        region: 'CN',
+        years: { '2027': { sources: ['operator'], days: [{ date: '2027-02-08', name: '春节', isOffDay: true }] } },
+      }),
+    );
+    writeFileSync(join(dir, 'README.txt'), 'not a calendar');
+    const { calendars, files } = loadCalendars({ extraDir: dir });
+    expect(files).toHaveLength(2);
+    expect(classifyDay('2027-02-08', calendarForRegion(calendars, 'CN'))).toMatchObject({
+      dayType: 'holiday',
+      covered: true,
+    });
+  });
+
+  it('names the file and the field of a bad extra file', () => {
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({
+        region: 'CN',
+        years: { '2027': { sources: ['x'], days: [{ date: '2027-02-30', name: 'x', isOffDay: true }] } },
+      }),
+    );
+    expect(() => loadCalendars({ extraDir: dir })).toThrow(/bad\.json is invalid: years\.2027\.days\.0\.date/);
+  });
+
+  it('refuses an extra file that redefines a built-in year (CALENDAR_CONFLICT)', () => {
+    writeFileSync(
+      join(dir, 'cn.json'),
+      JSON.stringify({ region: 'CN', years: { '2025': { sources: ['x'], days: [] } } }),
+    );
+    expect(codeOf(() => loadCalendars({ extraDir: dir }))).toBe('CALENDAR_CONFLICT');
+  });
+
+  it('reports an unreadable folder or a file that is not JSON (CALENDAR_UNREADABLE)', () => {
+    expect(codeOf(() => loadCalendars({ extraDir: join(dir, 'missing') }))).toBe('CALENDAR_UNREADABLE');
+    writeFileSync(join(dir, 'x.json'), '{ not json');
+    expect(codeOf(() => loadCalendars({ extraDir: dir }))).toBe('CALENDAR_UNREADABLE');
+  });
+});
