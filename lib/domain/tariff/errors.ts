@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import { KamError } from '../../errors.ts';
+
+// Stable codes of the tariff area (conventions.md §10). `issues` name every offending field.
+
+export type TariffErrorCode =
+  /** a schedule, price or PF-table document failed validation */
+  | 'TARIFF_INVALID'
+  /** the data files could not be read (lib/reference-data) */
+  | 'TARIFF_UNREADABLE'
+  /** more than one schedule or price applies (several regions or classes passed together) */
+  | 'TARIFF_AMBIGUOUS'
+  /** no PF adjustment table for the requested target */
+  | 'TARIFF_NO_PF_TABLE'
+  /** a function was called with a value outside its domain (e.g. PF 1.2) */
+  | 'TARIFF_BAD_ARGUMENT';
+
+export interface TariffIssue {
+  /** dotted path into the document, e.g. `schedules.0.seasons.1.months` */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class TariffError extends KamError {
+  declare readonly code: TariffErrorCode;
+  readonly issues: readonly TariffIssue[];
+  constructor(code: TariffErrorCode, message: string, issues: readonly TariffIssue[] = []) {
+    super(code, message);
+    this.issues = issues;
+  }
+}
+
+/** Parse `document` with `schema`, or throw TARIFF_INVALID listing every issue with its path. */
+export function parseWith<S extends z.ZodType>(schema: S, document: unknown, origin: string): z.infer<S> {
+  const result = schema.safeParse(document);
+  if (result.success) return result.data;
+  const issues: TariffIssue[] = result.error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    message: i.message,
+  }));
+  throw new TariffError(
+    'TARIFF_INVALID',
+    `${origin} is invalid: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+}

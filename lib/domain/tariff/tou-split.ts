@@ -1,0 +1,142 @@
+import {
+  classifyDay,
+  type DayType,
+  type HolidayCalendar,
+  type LocalDate,
+  type TimeZone,
+  toLocalDateTime,
+} from '../calendar/index.ts';
+import { TariffError } from './errors.ts';
+import { TOU_PERIODS, type TouPeriod, type TouSchedule, touPeriodAt } from './tou-schedule.ts';
+
+// Energy by time-of-use period. Each minute of an interval is judged on the local wall clock of
+// the utility (day type from the holiday calendar, period from the schedule valid that day); an
+// interval that straddles a period boundary is shared pro rata by minutes, which is exact for the
+// constant average power an interval energy stands for.
+
+const MS_PER_MINUTE = 60_000;
+
+/** Where ToU periods are judged: the utility's zone, its calendar and its schedules. */
+export interface TouContext {
+  zone: TimeZone;
+  calendar: HolidayCalendar;
+  schedules: readonly TouSchedule[];
+  /** pick this region's schedules when `schedules` holds several regions */
+  region?: string;
+}
+
+/** A run of minutes with one local date and one period (null: no schedule valid that day). */
+export interface TouSegment {
+  date: LocalDate;
+  dayType: DayType;
+  period: TouPeriod | null;
+  minutes: number;
+}
+
+/** One interval of energy; `energyKwh` null when unknown (a gap is never zero; domain.md §6). */
+export interface IntervalEnergy {
+  startMs: number;
+  energyKwh: number | null;
+}
+
+export interface TouEnergySplit {
+  energyKwhByPeriod: Record<TouPeriod, number>;
+  /** energy attributed to a period */
+  totalKwh: number;
+  intervalsCounted: number;
+  /** intervals with unknown energy (left out, not treated as zero) */
+  intervalsMissing: number;
+  /** energy on days when no schedule is valid */
+  unscheduledKwh: number;
+  /** intervals shared between two or more periods */
+  intervalsStraddling: number;
+  /** local dates whose year the holiday calendar does not cover (day type by weekday only) */
+  datesNotCovered: LocalDate[];
+}
+
+/** Per-call memo of day classification, shared by the minutes of a series. */
+export type DayTypeMemo = Map<LocalDate, { dayType: DayType; covered: boolean }>;
+
+/** Split [startMs, startMs + minutes) into runs of one local date and one ToU period. */
+export function touSegments(
+  startMs: number,
+  minutes: number,
+  ctx: TouContext,
+  memo: DayTypeMemo = new Map(),
+): TouSegment[] {
+  const out: TouSegment[] = [];
+  for (let i = 0; i < minutes; i++) {
+    const local = toLocalDateTime(startMs + i * MS_PER_MINUTE, ctx.zone);
+    let day = memo.get(local.date);
+    if (!day) {
+      const c = classifyDay(local.date, ctx.calendar);
+      memo.set(local.date, (day = { dayType: c.dayType, covered: c.covered }));
+    }
+    const period = touPeriodAt(local, day.dayType, ctx.schedules, ctx.region);
+    const last = out[out.length - 1];
+    if (last && last.date === local.date && last.period === period) last.minutes++;
+    else out.push({ date: local.date, dayType: day.dayType, period, minutes: 1 });
+  }
+  return out;
+}
+
+export function emptyPeriodRecord(): Record<TouPeriod, number> {
+  return Object.fromEntries(TOU_PERIODS.map((p) => [p, 0])) as Record<TouPeriod, number>;
+}
+
+/**
+ * Split an interval energy series (default 15-minute intervals) into energy per ToU period.
+ * Intervals with the same start count once (the first); unknown energy is counted as missing.
+ * Throws TARIFF_BAD_ARGUMENT naming the interval for a negative or non-finite energy.
+ */
+export function splitEnergyByTouPeriod(
+  intervals: readonly IntervalEnergy[],
+  ctx: TouContext,
+  options: { intervalMinutes?: number } = {},
+): TouEnergySplit {
+  const intervalMinutes = options.intervalMinutes ?? 15;
+  if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1)
+    throw new TariffError('TARIFF_BAD_ARGUMENT', `intervalMinutes must be an integer ≥ 1, got ${intervalMinutes}`);
+  const result: TouEnergySplit = {
+    energyKwhByPeriod: emptyPeriodRecord(),
+    totalKwh: 0,
+    intervalsCounted: 0,
+    intervalsMissing: 0,
+    unscheduledKwh: 0,
+    intervalsStraddling: 0,
+    datesNotCovered: [],
+  };
+  const memo: DayTypeMemo = new Map();
+  const seen = new Set<number>();
+  intervals.forEach((iv, index) => {
+    if (!Number.isFinite(iv.startMs))
+      throw new TariffError('TARIFF_BAD_ARGUMENT', `intervals[${index}].startMs is not a valid time`);
+    if (seen.has(iv.startMs)) return;
+    seen.add(iv.startMs);
+    if (iv.energyKwh === null) {
+      result.intervalsMissing++;
+      return;
+    }
+    if (!Number.isFinite(iv.energyKwh) || iv.energyKwh < 0)
+      throw new TariffError(
+        'TARIFF_BAD_ARGUMENT',
+        `intervals[${index}].energyKwh must be a number ≥ 0, got ${iv.energyKwh}`,
+      );
+    const segments = touSegments(iv.startMs, intervalMinutes, ctx, memo);
+    if (new Set(segments.map((s) => s.period)).size > 1) result.intervalsStraddling++;
+    for (const s of segments) {
+      const kwh = (iv.energyKwh * s.minutes) / intervalMinutes;
+      if (s.period === null) result.unscheduledKwh += kwh;
+      else {
+        result.energyKwhByPeriod[s.period] += kwh;
+        result.totalKwh += kwh;
+      }
+    }
+    result.intervalsCounted++;
+  });
+  result.datesNotCovered = [...memo.entries()]
+    .filter(([, d]) => !d.covered)
+    .map(([date]) => date)
+    .sort();
+  return result;
+}
