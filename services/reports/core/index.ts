@@ -1,0 +1,15 @@
+// Public entry of the monthly statement formulas (pure: no file, socket or database). Inputs
+// are plain arrays and objects (interval energies with a quality flag and null for unknown,
+// events with start and end); outputs are plain objects with units in their field names.
+// The voltage qualified rate is computeVoltageQualifiedRate of services/rules (not repeated here).
+export { ReportInputError, type ReportErrorCode } from './errors.ts';
+export { DEFAULT_UNUSABLE_QUALITY_MASK, isUsable, type IntervalEnergyPoint, type TimeWindow } from './inputs.ts';
+export {
+  computeMonthlyPowerFactor,
+  computeReactiveCompensation,
+  tanPhi,
+  type MonthlyEnergyTotals,
+  type MonthlyPowerFactorResult,
+  type PowerSample,
+  type ReactiveCompensationResult,
+} from './power-factor.ts';
