@@ -13,3 +13,19 @@ export {
   type PowerSample,
   type ReactiveCompensationResult,
 } from './power-factor.ts';
+export {
+  checkDeclaredDemand,
+  computeMaximumDemand,
+  type DeclaredDemandResult,
+  type DemandPeak,
+  type MaximumDemandResult,
+  type MeterMinuteEnergy,
+} from './demand.ts';
+export {
+  DEFAULT_SIZING_THRESHOLDS,
+  adviseTransformerSizing,
+  computeLoadFactor,
+  type LoadFactorResult,
+  type SizingThresholds,
+  type TransformerSizingResult,
+} from './load-factor.ts';
