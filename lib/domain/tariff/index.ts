@@ -22,11 +22,13 @@ export {
   emptyPeriodRecord,
   splitEnergyByTouPeriod,
   touSegments,
+  walkTouEnergy,
   type DayTypeMemo,
   type IntervalEnergy,
   type TouContext,
   type TouEnergySplit,
   type TouSegment,
+  type TouWalkSummary,
 } from './tou-split.ts';
 export {
   checkPrices,

@@ -39,19 +39,12 @@ export interface IntervalEnergy {
   energyKwh: number | null;
 }
 
-export interface TouEnergySplit {
+export interface TouEnergySplit extends TouWalkSummary {
   energyKwhByPeriod: Record<TouPeriod, number>;
   /** energy attributed to a period */
   totalKwh: number;
-  intervalsCounted: number;
-  /** intervals with unknown energy (left out, not treated as zero) */
-  intervalsMissing: number;
   /** energy on days when no schedule is valid */
   unscheduledKwh: number;
-  /** intervals shared between two or more periods */
-  intervalsStraddling: number;
-  /** local dates whose year the holiday calendar does not cover (day type by weekday only) */
-  datesNotCovered: LocalDate[];
 }
 
 /** Per-call memo of day classification, shared by the minutes of a series. */
@@ -84,25 +77,34 @@ export function emptyPeriodRecord(): Record<TouPeriod, number> {
   return Object.fromEntries(TOU_PERIODS.map((p) => [p, 0])) as Record<TouPeriod, number>;
 }
 
+export interface TouWalkSummary {
+  intervalsCounted: number;
+  /** intervals with unknown energy (left out, not treated as zero) */
+  intervalsMissing: number;
+  /** intervals shared between two or more periods */
+  intervalsStraddling: number;
+  /** local dates whose year the holiday calendar does not cover (day type by weekday only) */
+  datesNotCovered: LocalDate[];
+}
+
 /**
- * Split an interval energy series (default 15-minute intervals) into energy per ToU period.
- * Intervals with the same start count once (the first); unknown energy is counted as missing.
- * Throws TARIFF_BAD_ARGUMENT naming the interval for a negative or non-finite energy.
+ * Walk an interval energy series (default 15-minute intervals) segment by segment: `visit` gets
+ * each run of one local date and one period with its share of the interval's energy. Intervals
+ * with the same start count once (the first); unknown energy is counted as missing. Throws
+ * TARIFF_BAD_ARGUMENT naming the interval for a negative or non-finite energy.
  */
-export function splitEnergyByTouPeriod(
+export function walkTouEnergy(
   intervals: readonly IntervalEnergy[],
   ctx: TouContext,
+  visit: (segment: TouSegment, energyKwh: number) => void,
   options: { intervalMinutes?: number } = {},
-): TouEnergySplit {
+): TouWalkSummary {
   const intervalMinutes = options.intervalMinutes ?? 15;
   if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1)
     throw new TariffError('TARIFF_BAD_ARGUMENT', `intervalMinutes must be an integer ≥ 1, got ${intervalMinutes}`);
-  const result: TouEnergySplit = {
-    energyKwhByPeriod: emptyPeriodRecord(),
-    totalKwh: 0,
+  const summary: TouWalkSummary = {
     intervalsCounted: 0,
     intervalsMissing: 0,
-    unscheduledKwh: 0,
     intervalsStraddling: 0,
     datesNotCovered: [],
   };
@@ -114,7 +116,7 @@ export function splitEnergyByTouPeriod(
     if (seen.has(iv.startMs)) return;
     seen.add(iv.startMs);
     if (iv.energyKwh === null) {
-      result.intervalsMissing++;
+      summary.intervalsMissing++;
       return;
     }
     if (!Number.isFinite(iv.energyKwh) || iv.energyKwh < 0)
@@ -123,20 +125,37 @@ export function splitEnergyByTouPeriod(
         `intervals[${index}].energyKwh must be a number ≥ 0, got ${iv.energyKwh}`,
       );
     const segments = touSegments(iv.startMs, intervalMinutes, ctx, memo);
-    if (new Set(segments.map((s) => s.period)).size > 1) result.intervalsStraddling++;
-    for (const s of segments) {
-      const kwh = (iv.energyKwh * s.minutes) / intervalMinutes;
-      if (s.period === null) result.unscheduledKwh += kwh;
-      else {
-        result.energyKwhByPeriod[s.period] += kwh;
-        result.totalKwh += kwh;
-      }
-    }
-    result.intervalsCounted++;
+    if (new Set(segments.map((s) => s.period)).size > 1) summary.intervalsStraddling++;
+    for (const s of segments) visit(s, (iv.energyKwh * s.minutes) / intervalMinutes);
+    summary.intervalsCounted++;
   });
-  result.datesNotCovered = [...memo.entries()]
+  summary.datesNotCovered = [...memo.entries()]
     .filter(([, d]) => !d.covered)
     .map(([date]) => date)
     .sort();
-  return result;
+  return summary;
+}
+
+/** Split an interval energy series into energy per ToU period (see walkTouEnergy). */
+export function splitEnergyByTouPeriod(
+  intervals: readonly IntervalEnergy[],
+  ctx: TouContext,
+  options: { intervalMinutes?: number } = {},
+): TouEnergySplit {
+  const energyKwhByPeriod = emptyPeriodRecord();
+  let totalKwh = 0;
+  let unscheduledKwh = 0;
+  const summary = walkTouEnergy(
+    intervals,
+    ctx,
+    (segment, kwh) => {
+      if (segment.period === null) unscheduledKwh += kwh;
+      else {
+        energyKwhByPeriod[segment.period] += kwh;
+        totalKwh += kwh;
+      }
+    },
+    options,
+  );
+  return { energyKwhByPeriod, totalKwh, unscheduledKwh, ...summary };
 }

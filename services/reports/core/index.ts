@@ -29,3 +29,4 @@ export {
   type SizingThresholds,
   type TransformerSizingResult,
 } from './load-factor.ts';
+export { computeTouEnergyCost, type TouEnergyCostResult, type TouPeriodLine } from './tou-energy.ts';
