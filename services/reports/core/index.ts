@@ -30,3 +30,10 @@ export {
   type TransformerSizingResult,
 } from './load-factor.ts';
 export { computeTouEnergyCost, type TouEnergyCostResult, type TouPeriodLine } from './tou-energy.ts';
+export { computeSupplyReliability, type Interruption, type SupplyReliabilityResult } from './reliability.ts';
+export {
+  computeReadingCompleteness,
+  type CompletenessCount,
+  type CompletenessResult,
+  type MeterReceipts,
+} from './completeness.ts';
