@@ -37,3 +37,13 @@ export {
   type CompletenessResult,
   type MeterReceipts,
 } from './completeness.ts';
+export {
+  computeAlertHandlingTimes,
+  computeRevisitStats,
+  percentileNearestRank,
+  type AlertHandlingStats,
+  type DurationStats,
+  type HandledAlert,
+  type Revisit,
+  type RevisitStats,
+} from './service-metrics.ts';
