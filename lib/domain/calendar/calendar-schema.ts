@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CalendarError, type CalendarIssue } from './errors.ts';
+import { describeInvalid, issuesFromZod } from '../data-issues/index.ts';
+import { CalendarError } from './errors.ts';
 import { isWeekend, localDateProblem, parseLocalDate } from './local-date.ts';
 
 // Schema of a holiday calendar file (reference/calendars/<region>.json, docs/reference-data.md).
@@ -77,15 +78,8 @@ export type CalendarDay = z.infer<typeof calendarDaySchema>;
 export function parseCalendarFile(document: unknown, origin = 'calendar'): CalendarFile {
   const result = calendarFileSchema.safeParse(document);
   if (!result.success) {
-    const issues: CalendarIssue[] = result.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }));
-    throw new CalendarError(
-      'CALENDAR_INVALID',
-      `${origin} is invalid: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-      issues,
-    );
+    const issues = issuesFromZod(result.error);
+    throw new CalendarError('CALENDAR_INVALID', describeInvalid(origin, issues), issues);
   }
   return result.data;
 }

@@ -1,4 +1,4 @@
-import { KamError } from '../../errors.ts';
+import { type DataIssue, DataIssueError } from '../data-issues/index.ts';
 
 // Stable codes of the calendar area (conventions.md §10): callers branch on `code`; `issues`
 // name every offending field so an API can answer 400 with them.
@@ -17,17 +17,11 @@ export type CalendarErrorCode =
   /** no calendar for the requested region */
   | 'CALENDAR_UNKNOWN_REGION';
 
-export interface CalendarIssue {
-  /** dotted path into the calendar document, e.g. `years.2025.days.3.date` */
-  readonly path: string;
-  readonly message: string;
-}
+export type CalendarIssue = DataIssue;
 
-export class CalendarError extends KamError {
+export class CalendarError extends DataIssueError {
   declare readonly code: CalendarErrorCode;
-  readonly issues: readonly CalendarIssue[];
   constructor(code: CalendarErrorCode, message: string, issues: readonly CalendarIssue[] = []) {
-    super(code, message);
-    this.issues = issues;
+    super(code, message, issues);
   }
 }

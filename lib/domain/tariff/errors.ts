@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { KamError } from '../../errors.ts';
+import { type DataIssue, DataIssueError, describeInvalid, issuesFromZod } from '../data-issues/index.ts';
 
 // Stable codes of the tariff area (conventions.md §10). `issues` name every offending field.
 
@@ -15,18 +15,12 @@ export type TariffErrorCode =
   /** a function was called with a value outside its domain (e.g. PF 1.2) */
   | 'TARIFF_BAD_ARGUMENT';
 
-export interface TariffIssue {
-  /** dotted path into the document, e.g. `schedules.0.seasons.1.months` */
-  readonly path: string;
-  readonly message: string;
-}
+export type TariffIssue = DataIssue;
 
-export class TariffError extends KamError {
+export class TariffError extends DataIssueError {
   declare readonly code: TariffErrorCode;
-  readonly issues: readonly TariffIssue[];
   constructor(code: TariffErrorCode, message: string, issues: readonly TariffIssue[] = []) {
-    super(code, message);
-    this.issues = issues;
+    super(code, message, issues);
   }
 }
 
@@ -34,13 +28,6 @@ export class TariffError extends KamError {
 export function parseWith<S extends z.ZodType>(schema: S, document: unknown, origin: string): z.infer<S> {
   const result = schema.safeParse(document);
   if (result.success) return result.data;
-  const issues: TariffIssue[] = result.error.issues.map((i) => ({
-    path: i.path.map(String).join('.'),
-    message: i.message,
-  }));
-  throw new TariffError(
-    'TARIFF_INVALID',
-    `${origin} is invalid: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    issues,
-  );
+  const issues = issuesFromZod(result.error);
+  throw new TariffError('TARIFF_INVALID', describeInvalid(origin, issues), issues);
 }

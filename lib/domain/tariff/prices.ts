@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { LocalDate } from '../calendar/index.ts';
 import { parseWith, TariffError } from './errors.ts';
 import { TOU_PERIODS, type TouPeriod } from './tou-schedule.ts';
-import { checkValidityOrder, describeValidity, isValidOn, localDateField, overlappingValidities } from './validity.ts';
+import {
+  addDatedSetIssues,
+  checkValidityOrder,
+  type DatedSetProblem,
+  datedSetProblems,
+  isValidOn,
+  localDateField,
+  throwOnDatedSetProblems,
+} from './validity.ts';
 
 // Dated prices of a two-part tariff (两部制): an energy price per kWh for each time-of-use
 // period, and a basic charge either per kW of maximum demand per month or per kVA of installed
@@ -39,33 +47,19 @@ export const priceFileSchema = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY'),
     prices: z.array(priceEntrySchema),
   })
-  .superRefine((file, ctx) => {
-    for (const p of priceSetProblems(file.prices))
-      ctx.addIssue({ code: 'custom', path: ['prices', p.index, p.field], message: p.message });
-  });
+  .superRefine((file, ctx) => addDatedSetIssues(ctx, 'prices', priceSetProblems(file.prices)));
 
 export type PriceEntry = z.infer<typeof priceEntrySchema>;
 export type PriceFile = z.infer<typeof priceFileSchema>;
 
-function priceSetProblems(prices: readonly PriceEntry[]): { index: number; field: string; message: string }[] {
-  const problems: { index: number; field: string; message: string }[] = [];
-  const ids = new Map<string, number>();
-  prices.forEach((p, i) => {
-    const other = ids.get(p.id);
-    if (other !== undefined)
-      problems.push({ index: i, field: 'id', message: `duplicate price id "${p.id}" (also prices.${other})` });
-    else ids.set(p.id, i);
-  });
-  for (const [i, j] of overlappingValidities(prices.map((p) => ({ ...p, key: `${p.region}/${p.customerClass}` })))) {
-    const a = prices[i]!;
-    const b = prices[j]!;
-    problems.push({
-      index: j,
-      field: 'validFrom',
-      message: `price "${b.id}" (${describeValidity(b)}) overlaps price "${a.id}" (${describeValidity(a)}) for ${b.region} ${b.customerClass}`,
-    });
-  }
-  return problems;
+function priceSetProblems(prices: readonly PriceEntry[]): DatedSetProblem[] {
+  return datedSetProblems(
+    prices,
+    'price',
+    'prices',
+    (p) => `${p.region}/${p.customerClass}`,
+    (p) => `${p.region} ${p.customerClass}`,
+  );
 }
 
 /** Validate a price file document (parsed JSON); TARIFF_INVALID names every offending field. */
@@ -75,13 +69,7 @@ export function parsePriceFile(document: unknown, origin = 'price file'): PriceF
 
 /** Check price entries from several files together; throws TARIFF_INVALID on a clash. */
 export function checkPrices(prices: readonly PriceEntry[]): void {
-  const problems = priceSetProblems(prices);
-  if (problems.length > 0)
-    throw new TariffError(
-      'TARIFF_INVALID',
-      `prices conflict: ${problems.map((p) => p.message).join('; ')}`,
-      problems.map((p) => ({ path: `prices.${p.index}.${p.field}`, message: p.message })),
-    );
+  throwOnDatedSetProblems('prices', priceSetProblems(prices));
 }
 
 /**

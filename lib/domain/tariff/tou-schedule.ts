@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { DAY_TYPES, type DayType, type LocalDateTime, parseLocalDate } from '../calendar/index.ts';
 import { parseWith, TariffError } from './errors.ts';
-import { checkValidityOrder, describeValidity, isValidOn, localDateField, overlappingValidities } from './validity.ts';
+import {
+  addDatedSetIssues,
+  checkValidityOrder,
+  type DatedSetProblem,
+  datedSetProblems,
+  isValidOn,
+  localDateField,
+  throwOnDatedSetProblems,
+} from './validity.ts';
 
 // Time-of-use (分时) schedules as dated data. Periods differ by province and change over time
 // (domain.md §6), so a schedule has a region, validity dates, seasons (sets of months) and, per
@@ -156,33 +164,19 @@ export const touScheduleFileSchema = z
     $comment: z.string().optional(),
     schedules: z.array(touScheduleSchema),
   })
-  .superRefine((file, ctx) => {
-    for (const problem of scheduleSetProblems(file.schedules))
-      ctx.addIssue({ code: 'custom', path: ['schedules', problem.index, problem.field], message: problem.message });
-  });
+  .superRefine((file, ctx) => addDatedSetIssues(ctx, 'schedules', scheduleSetProblems(file.schedules)));
 
 export type TouSchedule = z.infer<typeof touScheduleSchema>;
 export type TouScheduleFile = z.infer<typeof touScheduleFileSchema>;
 
-function scheduleSetProblems(schedules: readonly TouSchedule[]): { index: number; field: string; message: string }[] {
-  const problems: { index: number; field: string; message: string }[] = [];
-  const ids = new Map<string, number>();
-  schedules.forEach((s, i) => {
-    const other = ids.get(s.id);
-    if (other !== undefined)
-      problems.push({ index: i, field: 'id', message: `duplicate schedule id "${s.id}" (also schedules.${other})` });
-    else ids.set(s.id, i);
-  });
-  for (const [i, j] of overlappingValidities(schedules.map((s) => ({ ...s, key: s.region })))) {
-    const a = schedules[i]!;
-    const b = schedules[j]!;
-    problems.push({
-      index: j,
-      field: 'validFrom',
-      message: `schedule "${b.id}" (${describeValidity(b)}) overlaps schedule "${a.id}" (${describeValidity(a)}) in region ${b.region}`,
-    });
-  }
-  return problems;
+function scheduleSetProblems(schedules: readonly TouSchedule[]): DatedSetProblem[] {
+  return datedSetProblems(
+    schedules,
+    'schedule',
+    'schedules',
+    (s) => s.region,
+    (s) => `region ${s.region}`,
+  );
 }
 
 /** Validate a schedule file document (parsed JSON); TARIFF_INVALID names every offending field. */
@@ -195,13 +189,7 @@ export function parseTouScheduleFile(document: unknown, origin = 'time-of-use sc
  * unique, and no two schedules of one region valid on the same day. Throws TARIFF_INVALID.
  */
 export function checkTouSchedules(schedules: readonly TouSchedule[]): void {
-  const problems = scheduleSetProblems(schedules);
-  if (problems.length > 0)
-    throw new TariffError(
-      'TARIFF_INVALID',
-      `time-of-use schedules conflict: ${problems.map((p) => p.message).join('; ')}`,
-      problems.map((p) => ({ path: `schedules.${p.index}.${p.field}`, message: p.message })),
-    );
+  throwOnDatedSetProblems('schedules', scheduleSetProblems(schedules));
 }
 
 // One lookup table per season and day type (1440 entries), built once per schedule object.

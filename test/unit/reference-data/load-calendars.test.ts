@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CalendarError, calendarForRegion, classifyDay } from '../../../lib/domain/calendar/index.ts';
+import { calendarForRegion, classifyDay } from '../../../lib/domain/calendar/index.ts';
 import { loadCalendars } from '../../../lib/reference-data/index.ts';
+import { thrownBy } from '../support/thrown.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -11,14 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as CalendarError).code;
-  }
-  return undefined;
-};
+const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
 describe('loading calendar files', () => {
   it('ships the Chinese calendar for 2025 and 2026 in the repository, with its sources', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TariffError } from '../../../lib/domain/tariff/index.ts';
 import { loadTariffs } from '../../../lib/reference-data/index.ts';
+import { thrownBy } from '../support/thrown.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -34,14 +34,7 @@ const schedule = (id: string, region: string) => ({
     },
   ],
 });
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as TariffError).code;
-  }
-  return undefined;
-};
+const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
 describe('loading tariff files', () => {
   it('loads the shipped defaults: one CN schedule, example prices in CNY, the three PF tables', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CalendarError,
   type CalendarFile,
   classifyDay,
   classifyDays,
@@ -12,6 +11,7 @@ import {
   parseCalendarFile,
   uncoveredYears,
 } from '../../../../lib/domain/calendar/index.ts';
+import { issueLines, thrownBy } from '../../support/thrown.ts';
 
 // Facts from the State Council General Office notices (the sources in reference/calendars/cn.json):
 // 2025 (国办发明电〔2024〕12号): Spring Festival off 28 Jan – 4 Feb, worked Sun 26 Jan and Sat 8 Feb.
@@ -54,14 +54,7 @@ const cn2026: CalendarFile = {
 };
 const cn = calendarForRegion(mergeCalendars([cn2025, cn2026]), 'CN');
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as CalendarError).code;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
 describe('day types from the 2025 Spring Festival notice', () => {
   it('a Sunday the notice makes a working day is a make-up workday (26 Jan 2025)', () => {
@@ -168,14 +161,7 @@ describe('calendar file validation', () => {
     years: { '2025': { sources: ['s'], days } },
     ...extra,
   });
-  const issuesOf = (doc: unknown) => {
-    try {
-      parseCalendarFile(doc);
-    } catch (err) {
-      return (err as CalendarError).issues.map((i) => `${i.path}: ${i.message}`);
-    }
-    return [];
-  };
+  const issuesOf = (doc: unknown) => issueLines(() => parseCalendarFile(doc));
 
   it('accepts the shape of the shipped file, $comment included', () => {
     expect(

@@ -11,6 +11,7 @@ import {
   parseTimeZone,
   toLocalDateTime,
 } from '../../../../lib/domain/calendar/index.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
 const H = 3_600_000;
 const shanghai = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
@@ -64,12 +65,9 @@ describe('time zone configuration', () => {
 
   it('refuses unknown zones and impossible offsets with CALENDAR_INVALID_ZONE', () => {
     for (const bad of ['Mars/Olympus', '+15:00', '+08:75', 900, 8.5]) {
-      expect(() => parseTimeZone(bad)).toThrow(CalendarError);
-      try {
-        parseTimeZone(bad);
-      } catch (err) {
-        expect((err as CalendarError).code).toBe('CALENDAR_INVALID_ZONE');
-      }
+      const err = thrownBy(() => parseTimeZone(bad));
+      expect(err).toBeInstanceOf(CalendarError);
+      expect(err.code).toBe('CALENDAR_INVALID_ZONE');
     }
   });
 

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parsePfAdjustmentFile,
-  pfAdjustmentPercent,
-  roundPfForBilling,
-  type TariffError,
-} from '../../../../lib/domain/tariff/index.ts';
+import { parsePfAdjustmentFile, pfAdjustmentPercent, roundPfForBilling } from '../../../../lib/domain/tariff/index.ts';
 import { loadTariffs } from '../../../../lib/reference-data/index.ts';
+import { issueLines, thrownBy } from '../../support/thrown.ts';
 
 // Expected values are computed by hand from the 1983 rule (功率因数调整电费办法) as domain.md §10
 // states it, not read back from the data file under test.
 const tables = loadTariffs().pfTables;
 const adj = (pf: number, target: number) => pfAdjustmentPercent(pf, target, tables);
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as TariffError).code;
-  }
-  return undefined;
-};
+const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
 describe('PF adjustment, target 0.90 (1983 rule, table 1; domain.md §10)', () => {
   it('no adjustment at the target', () => expect(adj(0.9, 0.9)).toBe(0));
@@ -100,14 +89,7 @@ describe('bad arguments and tables', () => {
     penaltySteps: [{ downToPf: 0, percentPer001: 0.5 }],
     reductions: [{ pf: 0.91, reductionPercent: 0.15 }],
   };
-  const issuesOf = (tables: unknown[]) => {
-    try {
-      parsePfAdjustmentFile({ sources: ['s'], tables });
-    } catch (err) {
-      return (err as TariffError).issues.map((i) => `${i.path}: ${i.message}`);
-    }
-    return [];
-  };
+  const issuesOf = (tables: unknown[]) => issueLines(() => parsePfAdjustmentFile({ sources: ['s'], tables }));
 
   it('accepts a minimal table', () => expect(issuesOf([table])).toEqual([]));
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { pfTargetFor, type TariffError } from '../../../../lib/domain/tariff/index.ts';
+import { pfTargetFor } from '../../../../lib/domain/tariff/index.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as TariffError).code;
-  }
-  return undefined;
-};
+const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
 describe('PF target by tariff class (1983 rule; domain.md §3)', () => {
   it('0.90 for high-voltage industrial customers of 160 kVA and more (160 included)', () => {

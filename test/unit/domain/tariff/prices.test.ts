@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkPrices,
-  parsePriceFile,
-  priceFor,
-  type PriceEntry,
-  type TariffError,
-} from '../../../../lib/domain/tariff/index.ts';
+import { checkPrices, parsePriceFile, priceFor, type PriceEntry } from '../../../../lib/domain/tariff/index.ts';
 import { loadTariffs } from '../../../../lib/reference-data/index.ts';
+import { issueLines, thrownBy } from '../../support/thrown.ts';
 
 const entry = (id: string, validFrom: string | null, validTo: string | null, flat: number): PriceEntry => ({
   id,
@@ -41,22 +36,11 @@ describe('dated prices', () => {
     expect(() => checkPrices(prices)).toThrow(
       /price "new" \(2025-07-01 – open\) overlaps price "old" \(always – 2025-07-01\)/,
     );
-    try {
-      priceFor('2025-07-01', prices, sel);
-    } catch (err) {
-      expect((err as TariffError).code).toBe('TARIFF_AMBIGUOUS');
-    }
+    expect(thrownBy(() => priceFor('2025-07-01', prices, sel)).code).toBe('TARIFF_AMBIGUOUS');
   });
 
   it('names bad fields: negative price, unknown period, currency, empty energy prices', () => {
-    const issues = (doc: unknown) => {
-      try {
-        parsePriceFile(doc);
-      } catch (err) {
-        return (err as TariffError).issues.map((i) => `${i.path}: ${i.message}`);
-      }
-      return [];
-    };
+    const issues = (doc: unknown) => issueLines(() => parsePriceFile(doc));
     expect(issues({ currency: 'CNY', prices: [{ ...entry('a', null, null, -1) }] })).toEqual([
       expect.stringMatching(/^prices\.0\.energyPricePerKwh\.flat: /),
     ]);

@@ -3,30 +3,16 @@ import type { DayType } from '../../../../lib/domain/calendar/index.ts';
 import {
   checkTouSchedules,
   parseTouScheduleFile,
-  type TariffError,
   type TouSchedule,
   touPeriodAt,
 } from '../../../../lib/domain/tariff/index.ts';
 import { loadTariffs } from '../../../../lib/reference-data/index.ts';
 import { ALL_DAY_TYPES, dayRule, simpleSchedule } from './tou-fixtures.ts';
+import { issueLines, thrownBy } from '../../support/thrown.ts';
 
 const hm = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as TariffError).code;
-  }
-  return undefined;
-};
-const issuesOf = (schedules: unknown[]) => {
-  try {
-    parseTouScheduleFile({ schedules });
-  } catch (err) {
-    return (err as TariffError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  return [];
-};
+const codeOf = (fn: () => unknown) => thrownBy(fn).code;
+const issuesOf = (schedules: unknown[]) => issueLines(() => parseTouScheduleFile({ schedules }));
 
 describe('default schedule (domain.md §6: valley 23–07, peak 08–11 and 18–23, flat otherwise)', () => {
   const schedules = loadTariffs().touSchedules;
@@ -132,7 +118,7 @@ describe('seasons, day types and validity dates', () => {
     expect(() => checkTouSchedules(schedules)).not.toThrow();
     const clash = { ...before, validTo: '2025-07-01' };
     expect(() => checkTouSchedules([clash, summer2025])).toThrow(
-      /schedule "gd-2025h2" \(2025-07-01 – open\) overlaps schedule "gd-2025h1" \(2025-01-01 – 2025-07-01\) in region CN-GD/,
+      /schedule "gd-2025h2" \(2025-07-01 – open\) overlaps schedule "gd-2025h1" \(2025-01-01 – 2025-07-01\) for region CN-GD/,
     );
   });
 

@@ -6,14 +6,10 @@ import {
   localDateTimeToInstant,
   parseTimeZone,
 } from '../../../../lib/domain/calendar/index.ts';
-import {
-  splitEnergyByTouPeriod,
-  type TariffError,
-  type TouContext,
-  touSegments,
-} from '../../../../lib/domain/tariff/index.ts';
+import { splitEnergyByTouPeriod, type TouContext, touSegments } from '../../../../lib/domain/tariff/index.ts';
 import { loadCalendars, loadTariffs } from '../../../../lib/reference-data/index.ts';
 import { dayRule, simpleSchedule } from './tou-fixtures.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
 const zone = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
 const calendar = calendarForRegion(loadCalendars().calendars, 'CN');
@@ -96,11 +92,9 @@ describe('energy of a 15-minute series by ToU period', () => {
         ctx,
       ),
     ).toThrow(/intervals\[1\]\.energyKwh must be a number ≥ 0/);
-    try {
-      splitEnergyByTouPeriod([{ startMs: 0, energyKwh: 1 }], ctx, { intervalMinutes: 0 });
-    } catch (err) {
-      expect((err as TariffError).code).toBe('TARIFF_BAD_ARGUMENT');
-    }
+    expect(
+      thrownBy(() => splitEnergyByTouPeriod([{ startMs: 0, energyKwh: 1 }], ctx, { intervalMinutes: 0 })).code,
+    ).toBe('TARIFF_BAD_ARGUMENT');
   });
 });
 

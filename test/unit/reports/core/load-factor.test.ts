@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  adviseTransformerSizing,
-  computeLoadFactor,
-  type ReportInputError,
-} from '../../../../services/reports/core/index.ts';
+import { adviseTransformerSizing, computeLoadFactor } from '../../../../services/reports/core/index.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
-const fieldOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as ReportInputError).field;
-  }
-  return undefined;
-};
+const fieldOf = (fn: () => unknown) => thrownBy(fn).field;
 
 describe('load factor = average demand / maximum demand', () => {
   it('720,000 kWh over 720 h is 1000 kW on average; against a 2000 kW maximum, 50 %', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeSupplyReliability, type ReportInputError } from '../../../../services/reports/core/index.ts';
+import { computeSupplyReliability } from '../../../../services/reports/core/index.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-04-01T00:00:00+08:00');
@@ -77,11 +78,8 @@ describe('supply reliability RS-1 = (1 − interruption minutes / period minutes
   });
 
   it('refuses an interruption that ends before it starts, naming it', () => {
-    try {
-      computeSupplyReliability([{ startMs: at(10), endMs: at(5), planned: false }], period);
-      expect.unreachable();
-    } catch (err) {
-      expect((err as ReportInputError).field).toBe('interruptions[0].endMs');
-    }
+    expect(
+      thrownBy(() => computeSupplyReliability([{ startMs: at(10), endMs: at(5), planned: false }], period)).field,
+    ).toBe('interruptions[0].endMs');
   });
 });
