@@ -11,6 +11,7 @@ export {
   parseTimeOfDay,
   parseTouScheduleFile,
   touPeriodAt,
+  touPeriodsOfDay,
   touScheduleFileSchema,
   touScheduleFor,
   touScheduleSchema,

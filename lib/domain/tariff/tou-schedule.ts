@@ -241,7 +241,19 @@ export function touPeriodAt(
 ): TouPeriod | null {
   if (!Number.isInteger(local.minuteOfDay) || local.minuteOfDay < 0 || local.minuteOfDay >= MINUTES_PER_DAY)
     throw new TariffError('TARIFF_BAD_ARGUMENT', `minuteOfDay ${local.minuteOfDay} must be an integer 0–1439`);
-  const schedule = touScheduleFor(local.date, schedules, region);
-  if (!schedule) return null;
-  return lookupTable(schedule, parseLocalDate(local.date).month, dayType)[local.minuteOfDay]!;
+  return touPeriodsOfDay(local.date, dayType, schedules, region)?.[local.minuteOfDay] ?? null;
+}
+
+/**
+ * The period of every minute (1440 entries) of a local date of the given day type, or null when
+ * no schedule is valid that date. Lets a caller judge a day's minutes without a lookup each.
+ */
+export function touPeriodsOfDay(
+  date: string,
+  dayType: DayType,
+  schedules: readonly TouSchedule[],
+  region?: string,
+): readonly TouPeriod[] | null {
+  const schedule = touScheduleFor(date, schedules, region);
+  return schedule ? lookupTable(schedule, parseLocalDate(date).month, dayType) : null;
 }

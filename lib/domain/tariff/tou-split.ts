@@ -1,13 +1,15 @@
 import {
+  addDays,
   classifyDay,
   type DayType,
   type HolidayCalendar,
   type LocalDate,
   type TimeZone,
   toLocalDateTime,
+  utcOffsetMinutesAt,
 } from '../calendar/index.ts';
 import { TariffError } from './errors.ts';
-import { TOU_PERIODS, type TouPeriod, type TouSchedule, touPeriodAt } from './tou-schedule.ts';
+import { TOU_PERIODS, type TouPeriod, type TouSchedule, touPeriodsOfDay } from './tou-schedule.ts';
 
 // Energy by time-of-use period. Each minute of an interval is judged on the local wall clock of
 // the utility (day type from the holiday calendar, period from the schedule valid that day); an
@@ -15,6 +17,7 @@ import { TOU_PERIODS, type TouPeriod, type TouSchedule, touPeriodAt } from './to
 // constant average power an interval energy stands for.
 
 const MS_PER_MINUTE = 60_000;
+const MINUTES_PER_DAY = 1440;
 
 /** Where ToU periods are judged: the utility's zone, its calendar and its schedules. */
 export interface TouContext {
@@ -48,7 +51,7 @@ export interface TouEnergySplit extends TouWalkSummary {
 }
 
 /** Per-call memo of day classification, shared by the minutes of a series. */
-export type DayTypeMemo = Map<LocalDate, { dayType: DayType; covered: boolean }>;
+export type DayTypeMemo = Map<LocalDate, { dayType: DayType; covered: boolean; periods: readonly TouPeriod[] | null }>;
 
 /** Split [startMs, startMs + minutes) into runs of one local date and one ToU period. */
 export function touSegments(
@@ -58,17 +61,40 @@ export function touSegments(
   memo: DayTypeMemo = new Map(),
 ): TouSegment[] {
   const out: TouSegment[] = [];
-  for (let i = 0; i < minutes; i++) {
-    const local = toLocalDateTime(startMs + i * MS_PER_MINUTE, ctx.zone);
-    let day = memo.get(local.date);
+  const dayOf = (date: LocalDate) => {
+    let day = memo.get(date);
     if (!day) {
-      const c = classifyDay(local.date, ctx.calendar);
-      memo.set(local.date, (day = { dayType: c.dayType, covered: c.covered }));
+      const c = classifyDay(date, ctx.calendar);
+      const periods = touPeriodsOfDay(date, c.dayType, ctx.schedules, ctx.region);
+      memo.set(date, (day = { dayType: c.dayType, covered: c.covered, periods }));
     }
-    const period = touPeriodAt(local, day.dayType, ctx.schedules, ctx.region);
+    return day;
+  };
+  const add = (date: LocalDate, minuteOfDay: number) => {
+    const day = dayOf(date);
+    const period = day.periods?.[minuteOfDay] ?? null;
     const last = out[out.length - 1];
-    if (last && last.date === local.date && last.period === period) last.minutes++;
-    else out.push({ date: local.date, dayType: day.dayType, period, minutes: 1 });
+    if (last && last.date === date && last.period === period) last.minutes++;
+    else out.push({ date, dayType: day.dayType, period, minutes: 1 });
+  };
+  const first = toLocalDateTime(startMs, ctx.zone);
+  const endMs = startMs + (minutes - 1) * MS_PER_MINUTE;
+  if (minutes > 0 && utcOffsetMinutesAt(endMs, ctx.zone) === first.utcOffsetMinutes) {
+    // no offset change inside: walk the wall clock (the usual case, and always for China)
+    let date = first.date;
+    let minuteOfDay = first.minuteOfDay;
+    for (let i = 0; i < minutes; i++) {
+      add(date, minuteOfDay);
+      if (++minuteOfDay === MINUTES_PER_DAY) {
+        minuteOfDay = 0;
+        date = addDays(date, 1);
+      }
+    }
+  } else {
+    for (let i = 0; i < minutes; i++) {
+      const local = toLocalDateTime(startMs + i * MS_PER_MINUTE, ctx.zone);
+      add(local.date, local.minuteOfDay);
+    }
   }
   return out;
 }

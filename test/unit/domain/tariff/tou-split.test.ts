@@ -105,4 +105,17 @@ describe('segments of a stretch of time', () => {
       { date: '2025-02-05', dayType: 'workday', period: 'valley', minutes: 5 },
     ]);
   });
+
+  it('follows a daylight-saving change inside an interval (Europe/Berlin, 30 March 2025: 01:59 is followed by 03:00)', () => {
+    const berlin = parseTimeZone('Europe/Berlin');
+    const schedule = simpleSchedule('dst', [
+      ['valley', '00:00', '03:00'],
+      ['flat', '03:00', '24:00'],
+    ]);
+    const start = Date.parse('2025-03-30T00:50:00Z'); // 01:50 CET
+    expect(touSegments(start, 15, { ...ctx, zone: berlin, schedules: [schedule] })).toEqual([
+      { date: '2025-03-30', dayType: 'weekend', period: 'valley', minutes: 10 },
+      { date: '2025-03-30', dayType: 'weekend', period: 'flat', minutes: 5 },
+    ]);
+  });
 });
