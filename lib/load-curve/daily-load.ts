@@ -1,5 +1,5 @@
 import { LoadCurveError } from './errors.ts';
-import { assertLocalDate, type LocalDate, SLOT_HOURS, SLOTS_PER_DAY } from './local-time.ts';
+import { assertLocalDate, type LocalDate, localSlotOf, SLOT_HOURS, SLOT_MS, SLOTS_PER_DAY } from './local-time.ts';
 
 /**
  * One local day of a load curve: 96 average active powers (kW) of the 15-minute blocks starting
@@ -90,4 +90,24 @@ export function sumDailyLoads(curves: readonly (readonly DailyLoad[])[]): DailyL
     }
     return { date, kw };
   });
+}
+
+/**
+ * The points of daily curves between two instants (start included, end excluded), one per
+ * 15-minute block, keyed by the block's start instant; null where the day or the point is
+ * unknown. Turns a day-ahead forecast or a history into the intervals of an order window.
+ */
+export function pointsInRange(
+  days: readonly DailyLoad[],
+  startMs: number,
+  endMs: number,
+  utcOffsetMinutes: number,
+): { start: number; kw: number | null }[] {
+  const index = indexByDate(days);
+  const out: { start: number; kw: number | null }[] = [];
+  for (let t = startMs; t < endMs; t += SLOT_MS) {
+    const { date, slot } = localSlotOf(t, utcOffsetMinutes);
+    out.push({ start: t, kw: index.get(date)?.kw[slot] ?? null });
+  }
+  return out;
 }

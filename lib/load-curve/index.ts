@@ -40,6 +40,7 @@ export {
   dailyEnergyKwh,
   peakOf,
   sumDailyLoads,
+  pointsInRange,
   type DailyLoad,
 } from './daily-load.ts';
 export { LoadCurveError, type LoadCurveErrorCode } from './errors.ts';

@@ -12,6 +12,7 @@ import {
   isOnSlotBoundary,
   localSlotOf,
   peakOf,
+  pointsInRange,
   selectSimilarDays,
   slotStartMs,
   slotTime,
@@ -84,6 +85,16 @@ describe('daily curves: unknown points are never zero (domain.md §6)', () => {
     expect(sum[0]!.kw.every((v) => v === null)).toBe(true);
     expect(sum[1]!.kw[4]).toBe(30);
     expect(sum[1]!.kw[5]).toBeNull();
+  });
+
+  it('reads the points of an instant range across midnight, unknown where a day is missing', () => {
+    const days = [{ date: '2024-01-08', kw: curve(5).map((v, s) => (s === 95 ? 7 : v)) }];
+    // 23:45 on the 8th to 00:15 on the 9th, Beijing time
+    const points = pointsInRange(days, Date.UTC(2024, 0, 8, 15, 45), Date.UTC(2024, 0, 8, 16, 15), 480);
+    expect(points).toEqual([
+      { start: Date.UTC(2024, 0, 8, 15, 45), kw: 7 },
+      { start: Date.UTC(2024, 0, 8, 16, 0), kw: null },
+    ]);
   });
 
   it('names the bad field of a malformed curve', () => {
