@@ -48,29 +48,27 @@ export interface PeakShiftingInput {
 
 type Movable = 'critical_peak' | 'peak';
 
-export interface PeakShiftingDay {
-  date: LocalDate;
+/** kWh figures of one day, or summed over all days */
+export interface ShiftEnergy {
   peakEnergyKwh: number;
   criticalPeakEnergyKwh: number;
   movableKwh: number;
   valleyHeadroomKwh: number;
   shiftedKwh: number;
   shiftedByPeriod: Record<Movable, number>;
+  /** in the currency of the prices */
   savings: number;
+}
+
+export interface PeakShiftingDay extends ShiftEnergy {
+  date: LocalDate;
   limitedBy: 'movable_share' | 'valley_headroom' | 'nothing_to_move';
 }
 
-export interface PeakShiftingAdvice {
+export interface PeakShiftingAdvice extends ShiftEnergy {
   days: number;
   /** points that were null: their energy is neither counted as movable nor as headroom */
   unknownPoints: number;
-  peakEnergyKwh: number;
-  criticalPeakEnergyKwh: number;
-  movableKwh: number;
-  valleyHeadroomKwh: number;
-  shiftedKwh: number;
-  shiftedByPeriod: Record<Movable, number>;
-  savings: number;
   savingsPerDay: number;
   /** days on which the valley headroom, not the movable share, set the amount */
   daysLimitedByHeadroom: number;

@@ -299,16 +299,19 @@ describe('fleet and naive forecasts', () => {
   const a = historyOf('2024-02-01', '2024-03-17', (d, s) => byDayType(d) + s);
   const b = historyOf('2024-02-01', '2024-03-17', (d) => 2 * byDayType(d));
 
-  it('forecasts the fleet total from the summed history; without trend it equals the sum of the accounts', () => {
-    const f = forecastFleet({
+  const fleetWith = (second: typeof b) =>
+    forecastFleet({
       accounts: [
         { accountId: 1, history: a },
-        { accountId: 2, history: b },
+        { accountId: 2, history: second },
       ],
       targetDate: '2024-03-18',
       dayTypeOf,
       options: PLAIN,
     });
+
+  it('forecasts the fleet total from the summed history; without trend it equals the sum of the accounts', () => {
+    const f = fleetWith(b);
     expect(f.total.kw[5]).toBe(100 + 5 + 200);
     f.total.kw.forEach((v, s) => expect(v).toBeCloseTo(f.sumOfAccounts[s]!, 9));
     expect(f.accounts.map((x) => x.accountId)).toEqual([1, 2]);
@@ -316,15 +319,7 @@ describe('fleet and naive forecasts', () => {
 
   it("leaves a fleet point unknown when one account's point is unknown", () => {
     const holey = b.map((d) => (d.date >= '2024-03-01' ? { ...d, kw: d.kw.map((v, s) => (s === 3 ? null : v)) } : d));
-    const f = forecastFleet({
-      accounts: [
-        { accountId: 1, history: a },
-        { accountId: 2, history: holey },
-      ],
-      targetDate: '2024-03-18',
-      dayTypeOf,
-      options: PLAIN,
-    });
+    const f = fleetWith(holey);
     expect(f.total.kw[3]).toBeNull();
     expect(f.sumOfAccounts[3]).toBeNull();
     expect(f.total.kw[4]).toBe(304);
