@@ -1,4 +1,4 @@
-import { addDays, daysBetween, type LocalDate } from './local-time.ts';
+import { addDays, type LocalDate } from './local-time.ts';
 
 /**
  * Kind of a local day as the holiday calendar gives it. A make-up working day (调休上班日) is a
@@ -66,6 +66,3 @@ export function selectSimilarDays(query: SimilarDayQuery): SimilarDaySelection {
   }
   return { days, skipped };
 }
-
-/** Age of `date` in days before `reference` (1 = the day before). */
-export const ageInDays = (date: LocalDate, reference: LocalDate): number => daysBetween(date, reference);

@@ -24,7 +24,6 @@ export {
   DAY_TYPES,
   dayClassOf,
   selectSimilarDays,
-  ageInDays,
   type DayType,
   type DayClass,
   type DayTypeOf,
