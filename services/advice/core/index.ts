@@ -1,0 +1,15 @@
+// Public entry of the customer-advice core (domain.md §11: advice is one of the things
+// customers subscribe to). Pure: no clock, file, socket or database; ToU periods and prices
+// come in from the caller.
+
+export {
+  advisePeakShifting,
+  peakShiftingOptionsSchema,
+  type TouPeriod,
+  type PeriodOf,
+  type PeakShiftingInput,
+  type PeakShiftingOptionsInput,
+  type PeakShiftingDay,
+  type PeakShiftingAdvice,
+} from './peak-shifting.ts';
+export { AdviceError, type AdviceErrorCode } from './errors.ts';

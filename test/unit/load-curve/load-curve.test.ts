@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  assertDailyLoads,
+  CHINA_UTC_OFFSET_MINUTES,
+  completeness,
+  dailyEnergyKwh,
+  dayClassOf,
+  dayOfWeek,
+  daysBetween,
+  isLocalDate,
+  isOnSlotBoundary,
+  localSlotOf,
+  peakOf,
+  pointsInRange,
+  selectSimilarDays,
+  slotStartMs,
+  slotTime,
+  sumDailyLoads,
+} from '../../../lib/load-curve/index.ts';
+import { calendarDayTypeOf } from '../../support/synthetic-load.ts';
+
+const curve = (value: number | null) => Array.from({ length: 96 }, () => value);
+
+describe('local dates and 15-minute slots (domain.md §6: 96 points a day, China UTC+8 without DST)', () => {
+  it('maps an instant to its China local date and slot, and back', () => {
+    // 2024-01-08T02:00Z is 10:00 in Beijing: slot 40
+    expect(localSlotOf(Date.UTC(2024, 0, 8, 2, 0), CHINA_UTC_OFFSET_MINUTES)).toEqual({ date: '2024-01-08', slot: 40 });
+    // 16:00Z is midnight of the next local day
+    expect(localSlotOf(Date.UTC(2024, 0, 7, 16, 0), CHINA_UTC_OFFSET_MINUTES)).toEqual({ date: '2024-01-08', slot: 0 });
+    expect(localSlotOf(Date.UTC(2024, 0, 7, 15, 59), CHINA_UTC_OFFSET_MINUTES)).toEqual({
+      date: '2024-01-07',
+      slot: 95,
+    });
+    expect(slotStartMs('2024-01-08', 40, CHINA_UTC_OFFSET_MINUTES)).toBe(Date.UTC(2024, 0, 8, 2, 0));
+    expect(slotTime(40)).toBe('10:00');
+    expect(slotTime(95)).toBe('23:45');
+  });
+
+  it('does calendar arithmetic across month, leap day and year ends', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-02-28', 2)).toBe('2024-03-01');
+    expect(addDays('2024-01-01', -1)).toBe('2023-12-31');
+    expect(daysBetween('2023-12-31', '2024-03-01')).toBe(61);
+    expect(dayOfWeek('2024-01-08')).toBe(1);
+    expect(isLocalDate('2024-02-30')).toBe(false);
+    expect(isLocalDate('2024-2-3')).toBe(false);
+    expect(isLocalDate('2024-02-29')).toBe(true);
+  });
+
+  it('recognises block boundaries hh:00/15/30/45', () => {
+    expect(isOnSlotBoundary(Date.UTC(2024, 0, 8, 2, 45))).toBe(true);
+    expect(isOnSlotBoundary(Date.UTC(2024, 0, 8, 2, 50))).toBe(false);
+    expect(isOnSlotBoundary(Date.UTC(2024, 0, 8, 2, 45, 1))).toBe(false);
+  });
+});
+
+describe('daily curves: unknown points are never zero (domain.md §6)', () => {
+  it('estimates energy from the known points only when enough are known', () => {
+    expect(dailyEnergyKwh(curve(100))).toBe(2400);
+    const half = curve(100).map((v, s) => (s % 2 === 0 ? v : null));
+    expect(completeness(half)).toBe(0.5);
+    expect(dailyEnergyKwh(half)).toBeNull();
+    // mean of known points × 24 h, not Σ known × 0.25 h (which would be 1200)
+    expect(dailyEnergyKwh(half, 0.5)).toBe(2400);
+  });
+
+  it('finds the earliest highest known point', () => {
+    const kw = curve(null);
+    kw[10] = 5;
+    kw[20] = 7;
+    kw[30] = 7;
+    expect(peakOf(kw)).toEqual({ kw: 7, slot: 20 });
+    expect(peakOf(curve(null))).toBeNull();
+  });
+
+  it('sums accounts point by point; an account without the point makes the sum unknown, not smaller', () => {
+    const a = [
+      { date: '2024-01-01', kw: curve(10) },
+      { date: '2024-01-02', kw: curve(10).map((v, s) => (s === 5 ? null : v)) },
+    ];
+    const b = [{ date: '2024-01-02', kw: curve(20) }];
+    const sum = sumDailyLoads([a, b]);
+    expect(sum.map((d) => d.date)).toEqual(['2024-01-01', '2024-01-02']);
+    expect(sum[0]!.kw.every((v) => v === null)).toBe(true);
+    expect(sum[1]!.kw[4]).toBe(30);
+    expect(sum[1]!.kw[5]).toBeNull();
+  });
+
+  it('reads the points of an instant range across midnight, unknown where a day is missing', () => {
+    const days = [{ date: '2024-01-08', kw: curve(5).map((v, s) => (s === 95 ? 7 : v)) }];
+    // 23:45 on the 8th to 00:15 on the 9th, Beijing time
+    const points = pointsInRange(days, Date.UTC(2024, 0, 8, 15, 45), Date.UTC(2024, 0, 8, 16, 15), 480);
+    expect(points).toEqual([
+      { start: Date.UTC(2024, 0, 8, 15, 45), kw: 7 },
+      { start: Date.UTC(2024, 0, 8, 16, 0), kw: null },
+    ]);
+  });
+
+  it('names the bad field of a malformed curve', () => {
+    const bad = (days: unknown) => {
+      try {
+        assertDailyLoads(days as never, 'history');
+        return null;
+      } catch (err) {
+        return (err as { code: string; field: string }).field;
+      }
+    };
+    expect(bad([{ date: '2024-01-01', kw: curve(1).slice(1) }])).toBe('history[0].kw');
+    expect(bad([{ date: '2024-13-01', kw: curve(1) }])).toBe('history[0].date');
+    expect(bad([{ date: '2024-01-01', kw: curve(1).map((v, s) => (s === 7 ? Number.NaN : v)) }])).toBe(
+      'history[0].kw[7]',
+    );
+    expect(
+      bad([
+        { date: '2024-01-01', kw: curve(1) },
+        { date: '2024-01-01', kw: curve(1) },
+      ]),
+    ).toBe('history[1].date');
+    expect(bad([{ date: '2024-01-01', kw: curve(1) }])).toBeNull();
+  });
+});
+
+describe('similar days', () => {
+  const dayTypeOf = calendarDayTypeOf({ holidays: ['2024-04-04', '2024-04-05'], makeupWorkdays: ['2024-04-07'] });
+
+  it('treats a make-up working Sunday as a workday and never looks at or after the day itself', () => {
+    expect(dayClassOf('makeup_workday')).toBe('workday');
+    const visited: string[] = [];
+    const selection = selectSimilarDays({
+      before: '2024-04-09',
+      dayClass: 'workday',
+      dayTypeOf,
+      count: 3,
+      lookbackDays: 30,
+      unusableReason: (d) => {
+        visited.push(d);
+        return d === '2024-04-03' ? 'incomplete' : null;
+      },
+    });
+    // Mon 8th, make-up Sun 7th, (Sat 6th weekend, Fri 5th and Thu 4th holidays), Wed 3rd skipped, Tue 2nd
+    expect(selection.days.map((d) => d.date)).toEqual(['2024-04-08', '2024-04-07', '2024-04-02']);
+    expect(selection.days[1]!.dayType).toBe('makeup_workday');
+    expect(selection.skipped).toEqual([{ date: '2024-04-03', reason: 'incomplete' }]);
+    expect(visited.every((d) => d < '2024-04-09')).toBe(true);
+  });
+});
