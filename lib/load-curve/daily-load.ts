@@ -1,5 +1,6 @@
+import type { LocalDate, TimeZone } from '../domain/calendar/index.ts';
 import { LoadCurveError } from './errors.ts';
-import { assertLocalDate, type LocalDate, localSlotOf, SLOT_HOURS, SLOT_MS, SLOTS_PER_DAY } from './local-time.ts';
+import { assertLocalDate, localSlotOf, SLOT_HOURS, SLOT_MS, SLOTS_PER_DAY } from './slots.ts';
 
 /**
  * One local day of a load curve: 96 average active powers (kW) of the 15-minute blocks starting
@@ -101,12 +102,12 @@ export function pointsInRange(
   days: readonly DailyLoad[],
   startMs: number,
   endMs: number,
-  utcOffsetMinutes: number,
+  zone: TimeZone,
 ): { start: number; kw: number | null }[] {
   const index = indexByDate(days);
   const out: { start: number; kw: number | null }[] = [];
   for (let t = startMs; t < endMs; t += SLOT_MS) {
-    const { date, slot } = localSlotOf(t, utcOffsetMinutes);
+    const { date, slot } = localSlotOf(t, zone);
     out.push({ start: t, kw: index.get(date)?.kw[slot] ?? null });
   }
   return out;

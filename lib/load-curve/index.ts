@@ -1,37 +1,29 @@
-// Public entry of the shared load-curve vocabulary (conventions.md §1): local dates and 15-minute
-// slots, day types and similar-day selection, daily curves. Pure: no clock, no I/O. Used by the
-// forecast, orderly-power-use, outage and advice cores.
+// Public entry of the load-curve vocabulary (conventions.md §1): the 15-minute slots of a local
+// day, daily curves and similar-day selection. Pure: no clock, no I/O. Dates, time zones and day
+// types are the calendar module's (lib/domain/calendar): import them from there. Used by the
+// forecast, orderly-power-use and advice cores.
 
 export {
   SLOTS_PER_DAY,
+  SLOT_MINUTES,
   SLOT_MS,
   SLOT_HOURS,
-  DAY_MS,
-  CHINA_UTC_OFFSET_MINUTES,
-  isLocalDate,
   assertLocalDate,
-  addDays,
-  daysBetween,
-  dayOfWeek,
-  datesFromTo,
   localSlotOf,
   slotStartMs,
   slotTime,
   isOnSlotBoundary,
-  type LocalDate,
-} from './local-time.ts';
+} from './slots.ts';
 export {
-  DAY_TYPES,
   dayClassOf,
   selectSimilarDays,
-  type DayType,
   type DayClass,
   type DayTypeOf,
   type SimilarDay,
   type SkippedDay,
   type SimilarDaySelection,
   type SimilarDayQuery,
-} from './day-types.ts';
+} from './similar-days.ts';
 export {
   assertDailyLoads,
   indexByDate,

@@ -3,17 +3,9 @@
 // Chinese holidays with make-up working days, a slow growth trend, a cooling load that follows a
 // seasonal temperature series, day-level and point-level noise from a seeded PRNG, and a few
 // unknown points. Test support only: the cores never generate data.
-import {
-  addDays,
-  type DailyLoad,
-  datesFromTo,
-  dayOfWeek,
-  type DayType,
-  type DayTypeOf,
-  daysBetween,
-  type LocalDate,
-  SLOTS_PER_DAY,
-} from '../../lib/load-curve/index.ts';
+import { addDays, daysBetween, eachLocalDate, type LocalDate } from '../../lib/domain/calendar/index.ts';
+import { type DailyLoad, type DayTypeOf, SLOTS_PER_DAY } from '../../lib/load-curve/index.ts';
+import { type SyntheticCalendar, syntheticDayTypeOf } from './calendars.ts';
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
 export function seededRandom(seed: number): () => number {
@@ -33,32 +25,15 @@ export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-export interface TestCalendar {
-  holidays: readonly LocalDate[];
-  makeupWorkdays: readonly LocalDate[];
-}
-
-/** Saturday and Sunday are weekend unless listed as make-up workdays; listed holidays win. */
-export function calendarDayTypeOf(calendar: TestCalendar): DayTypeOf {
-  const holidays = new Set(calendar.holidays);
-  const makeup = new Set(calendar.makeupWorkdays);
-  return (date: LocalDate): DayType => {
-    if (holidays.has(date)) return 'holiday';
-    if (makeup.has(date)) return 'makeup_workday';
-    const dow = dayOfWeek(date);
-    return dow === 0 || dow === 6 ? 'weekend' : 'workday';
-  };
-}
-
 /** China's published 2023–2024 holiday arrangements (State Council notices), Sep 2023 – Jun 2024. */
-export const CHINA_2023_2024_CALENDAR: TestCalendar = {
+export const CHINA_2023_2024_CALENDAR: SyntheticCalendar = {
   holidays: [
-    ...datesFromTo('2023-09-29', '2023-10-06'), // Mid-Autumn + National Day
-    ...datesFromTo('2023-12-30', '2024-01-01'), // New Year
-    ...datesFromTo('2024-02-10', '2024-02-17'), // Spring Festival
-    ...datesFromTo('2024-04-04', '2024-04-06'), // Qingming
-    ...datesFromTo('2024-05-01', '2024-05-05'), // Labour Day
-    ...datesFromTo('2024-06-08', '2024-06-10'), // Dragon Boat
+    ...eachLocalDate('2023-09-29', '2023-10-06'), // Mid-Autumn + National Day
+    ...eachLocalDate('2023-12-30', '2024-01-01'), // New Year
+    ...eachLocalDate('2024-02-10', '2024-02-17'), // Spring Festival
+    ...eachLocalDate('2024-04-04', '2024-04-06'), // Qingming
+    ...eachLocalDate('2024-05-01', '2024-05-05'), // Labour Day
+    ...eachLocalDate('2024-06-08', '2024-06-10'), // Dragon Boat
   ],
   makeupWorkdays: ['2023-10-07', '2023-10-08', '2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11'],
 };
@@ -188,7 +163,7 @@ export function generateTemperatures(from: LocalDate, to: LocalDate, seed: numbe
   const random = seededRandom(seed);
   const out: Record<LocalDate, number> = {};
   let weather = 0;
-  for (const date of datesFromTo(from, to)) {
+  for (const date of eachLocalDate(from, to)) {
     const doy = daysBetween(`${date.slice(0, 4)}-01-01`, date);
     const seasonal = 17 - 11 * Math.cos((2 * Math.PI * (doy - 15)) / 365);
     weather = 0.7 * weather + 2 * gaussian(random);
@@ -210,7 +185,7 @@ export function generateHistory(account: SyntheticAccount, options: GenerateOpti
   const random = seededRandom(options.seed * 7919 + account.accountId);
   const days: DailyLoad[] = [];
   let ar = 0;
-  for (const date of datesFromTo(options.from, options.to)) {
+  for (const date of eachLocalDate(options.from, options.to)) {
     const type = options.dayTypeOf(date);
     const working = type === 'workday' || type === 'makeup_workday';
     const { level, cooling } = shapeOf(account.shape, working);
@@ -237,7 +212,7 @@ export function generateFleet(
   to: LocalDate = '2024-06-30',
   accounts: readonly SyntheticAccount[] = DEFAULT_SYNTHETIC_FLEET,
 ) {
-  const dayTypeOf = calendarDayTypeOf(CHINA_2023_2024_CALENDAR);
+  const dayTypeOf = syntheticDayTypeOf(CHINA_2023_2024_CALENDAR);
   const temperatureC = generateTemperatures(addDays(from, 0), to, seed);
   const histories = accounts.map((a) => ({
     accountId: a.accountId,

@@ -29,8 +29,9 @@ export function localDateProblem(text: string): string | null {
   return null;
 }
 
-export function isLocalDate(text: string): boolean {
-  return localDateProblem(text) === null;
+/** true when `value` is a YYYY-MM-DD string naming a real day (any input: a guard for unchecked data). */
+export function isLocalDate(value: unknown): value is LocalDate {
+  return typeof value === 'string' && localDateProblem(value) === null;
 }
 
 /** Split a local date; throws CALENDAR_INVALID_DATE naming the date when it is not one. */
@@ -71,8 +72,14 @@ export function isWeekend(date: LocalDate): boolean {
   return dow === 0 || dow === 6;
 }
 
+/** The date `days` later (negative: earlier). */
 export function addDays(date: LocalDate, days: number): LocalDate {
   return dayNumberToLocalDate(localDateToDayNumber(date) + days);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return localDateToDayNumber(to) - localDateToDayNumber(from);
 }
 
 /** Every local date from `from` to `to`, both included (empty when `to` is before `from`). */

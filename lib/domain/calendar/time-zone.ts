@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { CalendarError } from './errors.ts';
 import { addDays, formatLocalDate, type LocalDate, parseLocalDate } from './local-date.ts';
+import { MINUTES_PER_DAY } from './time-of-day.ts';
 
 // The utility's local time. Day types, time-of-use periods and report days are judged on the
 // local wall clock of the utility, whose zone is configurable: default Asia/Shanghai (China
@@ -29,7 +31,6 @@ export interface LocalInstantInfo extends LocalDateTime {
 }
 
 const MS_PER_MINUTE = 60_000;
-const MINUTES_PER_DAY = 1440;
 // Real offsets run from UTC−12:00 to UTC+14:00.
 const MIN_OFFSET_MINUTES = -12 * 60;
 const MAX_OFFSET_MINUTES = 14 * 60;
@@ -62,6 +63,23 @@ export function parseTimeZone(spec: string | number = DEFAULT_TIME_ZONE_NAME): T
     );
   }
 }
+
+/**
+ * zod schema of a zone in options or configuration: the spellings parseTimeZone reads (an IANA
+ * name, a fixed offset string, or minutes east of UTC), parsed to a TimeZone; a bad value is a
+ * validation issue naming the value, not a thrown CalendarError. Default: Asia/Shanghai.
+ */
+export const timeZoneSchema = z
+  .union([z.string(), z.number()])
+  .default(DEFAULT_TIME_ZONE_NAME)
+  .transform((spec, ctx): TimeZone => {
+    try {
+      return parseTimeZone(spec);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
 
 function fixedZone(utcOffsetMinutes: number, name: string): TimeZone {
   if (

@@ -7,8 +7,6 @@ export {
   TOU_PERIODS,
   checkTouSchedules,
   dayCoverageProblems,
-  formatTimeOfDay,
-  parseTimeOfDay,
   parseTouScheduleFile,
   touPeriodAt,
   touPeriodsOfDay,

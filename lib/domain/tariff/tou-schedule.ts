@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DAY_TYPES, type DayType, type LocalDateTime, parseLocalDate } from '../calendar/index.ts';
+import {
+  DAY_TYPES,
+  type DayType,
+  formatTimeOfDay,
+  type LocalDateTime,
+  MINUTES_PER_DAY,
+  parseLocalDate,
+  parseTimeOfDay,
+} from '../calendar/index.ts';
 import { parseWith, TariffError } from './errors.ts';
 import {
   addDatedSetIssues,
@@ -18,21 +26,6 @@ import {
 
 export const TOU_PERIODS = ['critical_peak', 'peak', 'flat', 'valley', 'deep_valley'] as const;
 export type TouPeriod = (typeof TOU_PERIODS)[number];
-
-const MINUTES_PER_DAY = 1440;
-const TIME_RE = /^([01]\d|2[0-4]):([0-5]\d)$/;
-
-/** "HH:MM" → minutes since midnight; "24:00" → 1440 (only meaningful as an end). */
-export function parseTimeOfDay(text: string): number | null {
-  const m = TIME_RE.exec(text);
-  if (!m) return null;
-  const minutes = Number(m[1]) * 60 + Number(m[2]);
-  return minutes > MINUTES_PER_DAY ? null : minutes;
-}
-
-export function formatTimeOfDay(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
 
 const timeOfDay = z.string().refine((t) => parseTimeOfDay(t) !== null, 'must be a time HH:MM from 00:00 to 24:00');
 

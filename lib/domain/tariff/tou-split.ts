@@ -4,6 +4,7 @@ import {
   type DayType,
   type HolidayCalendar,
   type LocalDate,
+  MINUTES_PER_DAY,
   type TimeZone,
   toLocalDateTime,
   utcOffsetMinutesAt,
@@ -17,7 +18,6 @@ import { TOU_PERIODS, type TouPeriod, type TouSchedule, touPeriodsOfDay } from '
 // constant average power an interval energy stands for.
 
 const MS_PER_MINUTE = 60_000;
-const MINUTES_PER_DAY = 1440;
 
 /** Where ToU periods are judged: the utility's zone, its calendar and its schedules. */
 export interface TouContext {

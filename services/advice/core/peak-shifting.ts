@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  assertDailyLoads,
-  type DailyLoad,
-  type LocalDate,
-  SLOT_HOURS,
-  SLOTS_PER_DAY,
-} from '../../../lib/load-curve/index.ts';
+import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { assertDailyLoads, type DailyLoad, SLOT_HOURS, SLOTS_PER_DAY } from '../../../lib/load-curve/index.ts';
 import { AdviceError } from './errors.ts';
 
 /**

@@ -1,12 +1,5 @@
-import {
-  datesFromTo,
-  type DailyLoad,
-  type DayType,
-  type DayTypeOf,
-  indexByDate,
-  type LocalDate,
-  sumDailyLoads,
-} from '../../../lib/load-curve/index.ts';
+import { type DayType, eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { type DailyLoad, type DayTypeOf, indexByDate, sumDailyLoads } from '../../../lib/load-curve/index.ts';
 import { ForecastError } from './errors.ts';
 import { assertAccountHistories, type AccountHistory, sumCurves } from './fleet.ts';
 import { assertTargetAndCalendar, type DayForecast, forecastDayUnchecked } from './forecast-day.ts';
@@ -80,7 +73,7 @@ export function backtestForecast(input: BacktestInput): BacktestResult {
   assertAccountHistories(input.accounts);
   const options = parseForecastOptions(input.options);
   const metricOptions = parseMetricOptions(input.metricOptions);
-  const dates = datesFromTo(input.from, input.to);
+  const dates = eachLocalDate(input.from, input.to);
   const common = { dayTypeOf: input.dayTypeOf, temperatureC: input.temperatureC };
 
   const accountForecasts = new Map<number, Map<LocalDate, DayForecast>>();

@@ -1,5 +1,5 @@
+import { addDays, type DayType, type LocalDate } from '../../../lib/domain/calendar/index.ts';
 import {
-  addDays,
   assertDailyLoads,
   assertLocalDate,
   completeness,
@@ -7,10 +7,8 @@ import {
   type DailyLoad,
   type DayClass,
   dayClassOf,
-  type DayType,
   type DayTypeOf,
   indexByDate,
-  type LocalDate,
   peakOf,
   selectSimilarDays,
   type SkippedDay,

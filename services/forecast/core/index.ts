@@ -44,4 +44,3 @@ export {
   type BacktestResult,
 } from './backtest.ts';
 export { ForecastError, type ForecastErrorCode } from './errors.ts';
-export type { DailyLoad, DayType, DayTypeOf, LocalDate } from '../../../lib/load-curve/index.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type LocalDate, slotTime } from '../../../lib/load-curve/index.ts';
+import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { slotTime } from '../../../lib/load-curve/index.ts';
 import { ForecastError } from './errors.ts';
 
 /**

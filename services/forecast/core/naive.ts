@@ -1,4 +1,5 @@
-import { addDays, type DailyLoad, type LocalDate } from '../../../lib/load-curve/index.ts';
+import { addDays, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import type { DailyLoad } from '../../../lib/load-curve/index.ts';
 
 /**
  * The naive forecasts every method must beat: the target's curve is the curve of the day

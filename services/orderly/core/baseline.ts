@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { addDays, daysBetween, type LocalDate, timeZoneSchema } from '../../../lib/domain/calendar/index.ts';
 import {
-  addDays,
   assertDailyLoads,
-  CHINA_UTC_OFFSET_MINUTES,
   type DailyLoad,
   type DayClass,
   dayClassOf,
   type DayTypeOf,
-  daysBetween,
   indexByDate,
-  type LocalDate,
   localSlotOf,
   selectSimilarDays,
   type SimilarDay,
@@ -43,7 +40,8 @@ export const baselineOptionsSchema = z.object({
   lookbackDays: z.number().int().min(7).max(400).default(56),
   /** holidays are rare: a year and a month */
   holidayLookbackDays: z.number().int().min(7).max(800).default(400),
-  utcOffsetMinutes: z.number().int().min(-720).max(840).default(CHINA_UTC_OFFSET_MINUTES),
+  /** the utility's zone, where "the same hours" are judged: an IANA name or a UTC offset (domain.md §6) */
+  timeZone: timeZoneSchema,
 });
 export type BaselineOptions = z.output<typeof baselineOptionsSchema>;
 export type BaselineOptionsInput = z.input<typeof baselineOptionsSchema>;
@@ -82,7 +80,7 @@ export function computeCurtailmentBaseline(input: BaselineInput): CurtailmentBas
   assertWindow(input.window);
   assertDailyLoads(input.history, 'history');
   const starts = windowIntervals(input.window);
-  const slots = starts.map((t) => localSlotOf(t, options.utcOffsetMinutes));
+  const slots = starts.map((t) => localSlotOf(t, options.timeZone));
   const startDate = slots[0]!.date;
   const dayClass = dayClassOf(input.dayTypeOf(startDate));
   // only days before the window's start day can be similar days

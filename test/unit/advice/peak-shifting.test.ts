@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOfWeek } from '../../../lib/load-curve/index.ts';
+import { dayOfWeek } from '../../../lib/domain/calendar/index.ts';
 import { advisePeakShifting, type TouPeriod } from '../../../services/advice/core/index.ts';
 
 /** domain.md §6 typical default: valley 23:00–07:00, peak 08:00–11:00 and 18:00–23:00, flat otherwise. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datesFromTo } from '../../../lib/load-curve/index.ts';
+import { eachLocalDate } from '../../../lib/domain/calendar/index.ts';
 import {
   backtestForecast,
   type BacktestResult,
@@ -98,7 +98,7 @@ describe('backtest bookkeeping', () => {
       { date: '2024-03-18', reason: 'no actual curve for the day' },
       { date: '2024-03-19', reason: 'no forecast from sameTimeYesterday, sameTimeLastWeek' },
     ]);
-    expect(s.daysEvaluated).toBe(datesFromTo('2024-03-12', '2024-03-20').length - 4);
+    expect(s.daysEvaluated).toBe(eachLocalDate('2024-03-12', '2024-03-20').length - 4);
     expect(s.days.map((d) => d.date)).toEqual(['2024-03-14', '2024-03-15', '2024-03-16', '2024-03-17', '2024-03-20']);
     // a constant weekly pattern: the method is exact, yesterday is wrong on weekend edges
     expect(s.metrics.method!.mapePct).toBeCloseTo(0, 9);

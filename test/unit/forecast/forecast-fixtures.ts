@@ -1,9 +1,10 @@
 // Small hand-made histories for the forecast specifications: every number is easy to check.
-import { type DailyLoad, datesFromTo, type LocalDate } from '../../../lib/load-curve/index.ts';
-import { calendarDayTypeOf } from '../../support/synthetic-load.ts';
+import { eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import type { DailyLoad } from '../../../lib/load-curve/index.ts';
+import { syntheticDayTypeOf } from '../../support/calendars.ts';
 
 /** Holidays 2024-04-04..06 (Thu–Sat) with make-up working Sunday 2024-04-07; 2024-05-01..03 holidays. */
-export const dayTypeOf = calendarDayTypeOf({
+export const dayTypeOf = syntheticDayTypeOf({
   holidays: ['2024-04-04', '2024-04-05', '2024-04-06', '2024-05-01', '2024-05-02', '2024-05-03'],
   makeupWorkdays: ['2024-04-07'],
 });
@@ -16,7 +17,7 @@ export function historyOf(
   to: LocalDate,
   kwOf: (date: LocalDate, slot: number) => number | null,
 ): DailyLoad[] {
-  return datesFromTo(from, to).map((date) => ({ date, kw: Array.from({ length: 96 }, (_, s) => kwOf(date, s)) }));
+  return eachLocalDate(from, to).map((date) => ({ date, kw: Array.from({ length: 96 }, (_, s) => kwOf(date, s)) }));
 }
 
 /** Level by day type: workday 100 kW, weekend 60 kW, holiday 30 kW. */

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIME_ZONE_NAME, parseTimeZone } from '../../../lib/domain/calendar/index.ts';
 import {
-  addDays,
   assertDailyLoads,
-  CHINA_UTC_OFFSET_MINUTES,
   completeness,
   dailyEnergyKwh,
   dayClassOf,
-  dayOfWeek,
-  daysBetween,
-  isLocalDate,
   isOnSlotBoundary,
   localSlotOf,
   peakOf,
@@ -18,34 +14,28 @@ import {
   slotTime,
   sumDailyLoads,
 } from '../../../lib/load-curve/index.ts';
-import { calendarDayTypeOf } from '../../support/synthetic-load.ts';
+import { syntheticDayTypeOf } from '../../support/calendars.ts';
 
+/** China Standard Time, UTC+8 without DST (domain.md §6). */
+const CHINA = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
 const curve = (value: number | null) => Array.from({ length: 96 }, () => value);
 
-describe('local dates and 15-minute slots (domain.md §6: 96 points a day, China UTC+8 without DST)', () => {
+describe('15-minute slots of the local day (domain.md §6: 96 points a day, China UTC+8 without DST)', () => {
   it('maps an instant to its China local date and slot, and back', () => {
     // 2024-01-08T02:00Z is 10:00 in Beijing: slot 40
-    expect(localSlotOf(Date.UTC(2024, 0, 8, 2, 0), CHINA_UTC_OFFSET_MINUTES)).toEqual({ date: '2024-01-08', slot: 40 });
+    expect(localSlotOf(Date.UTC(2024, 0, 8, 2, 0), CHINA)).toEqual({ date: '2024-01-08', slot: 40 });
     // 16:00Z is midnight of the next local day
-    expect(localSlotOf(Date.UTC(2024, 0, 7, 16, 0), CHINA_UTC_OFFSET_MINUTES)).toEqual({ date: '2024-01-08', slot: 0 });
-    expect(localSlotOf(Date.UTC(2024, 0, 7, 15, 59), CHINA_UTC_OFFSET_MINUTES)).toEqual({
+    expect(localSlotOf(Date.UTC(2024, 0, 7, 16, 0), CHINA)).toEqual({ date: '2024-01-08', slot: 0 });
+    expect(localSlotOf(Date.UTC(2024, 0, 7, 15, 59), CHINA)).toEqual({
       date: '2024-01-07',
       slot: 95,
     });
-    expect(slotStartMs('2024-01-08', 40, CHINA_UTC_OFFSET_MINUTES)).toBe(Date.UTC(2024, 0, 8, 2, 0));
+    expect(slotStartMs('2024-01-08', 40, CHINA)).toBe(Date.UTC(2024, 0, 8, 2, 0));
+    // the same with the zone given as a fixed offset
+    expect(localSlotOf(Date.UTC(2024, 0, 8, 2, 0), parseTimeZone('+08:00'))).toEqual({ date: '2024-01-08', slot: 40 });
+    expect(slotStartMs('2024-01-08', 40, parseTimeZone(480))).toBe(Date.UTC(2024, 0, 8, 2, 0));
     expect(slotTime(40)).toBe('10:00');
     expect(slotTime(95)).toBe('23:45');
-  });
-
-  it('does calendar arithmetic across month, leap day and year ends', () => {
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
-    expect(addDays('2024-02-28', 2)).toBe('2024-03-01');
-    expect(addDays('2024-01-01', -1)).toBe('2023-12-31');
-    expect(daysBetween('2023-12-31', '2024-03-01')).toBe(61);
-    expect(dayOfWeek('2024-01-08')).toBe(1);
-    expect(isLocalDate('2024-02-30')).toBe(false);
-    expect(isLocalDate('2024-2-3')).toBe(false);
-    expect(isLocalDate('2024-02-29')).toBe(true);
   });
 
   it('recognises block boundaries hh:00/15/30/45', () => {
@@ -90,7 +80,7 @@ describe('daily curves: unknown points are never zero (domain.md §6)', () => {
   it('reads the points of an instant range across midnight, unknown where a day is missing', () => {
     const days = [{ date: '2024-01-08', kw: curve(5).map((v, s) => (s === 95 ? 7 : v)) }];
     // 23:45 on the 8th to 00:15 on the 9th, Beijing time
-    const points = pointsInRange(days, Date.UTC(2024, 0, 8, 15, 45), Date.UTC(2024, 0, 8, 16, 15), 480);
+    const points = pointsInRange(days, Date.UTC(2024, 0, 8, 15, 45), Date.UTC(2024, 0, 8, 16, 15), CHINA);
     expect(points).toEqual([
       { start: Date.UTC(2024, 0, 8, 15, 45), kw: 7 },
       { start: Date.UTC(2024, 0, 8, 16, 0), kw: null },
@@ -122,7 +112,7 @@ describe('daily curves: unknown points are never zero (domain.md §6)', () => {
 });
 
 describe('similar days', () => {
-  const dayTypeOf = calendarDayTypeOf({ holidays: ['2024-04-04', '2024-04-05'], makeupWorkdays: ['2024-04-07'] });
+  const dayTypeOf = syntheticDayTypeOf({ holidays: ['2024-04-04', '2024-04-05'], makeupWorkdays: ['2024-04-07'] });
 
   it('treats a make-up working Sunday as a workday and never looks at or after the day itself', () => {
     expect(dayClassOf('makeup_workday')).toBe('workday');

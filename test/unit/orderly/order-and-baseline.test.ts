@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datesFromTo, type LocalDate } from '../../../lib/load-curve/index.ts';
+import { eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
 import {
   computeAccountCaps,
   computeCurtailmentBaseline,
@@ -8,7 +8,7 @@ import {
   parseCurtailmentOrder,
   resolveOrderAccounts,
 } from '../../../services/orderly/core/index.ts';
-import { calendarDayTypeOf } from '../../support/synthetic-load.ts';
+import { syntheticDayTypeOf } from '../../support/calendars.ts';
 
 /** 2024-07-16 is a Tuesday; 10:00 in Beijing is 02:00Z. */
 const at = (iso: string) => Date.parse(iso);
@@ -125,10 +125,10 @@ describe('curtailment order (domain.md §7)', () => {
 });
 
 describe('curtailment baseline: mean of the same slots on recent similar days (domain.md §7)', () => {
-  const dayTypeOf = calendarDayTypeOf({ holidays: ['2024-06-10'], makeupWorkdays: ['2024-07-14'] });
+  const dayTypeOf = syntheticDayTypeOf({ holidays: ['2024-06-10'], makeupWorkdays: ['2024-07-14'] });
   // each day's level is its day of month × 10 kW, so a mean reveals which days were used
   const levelOf = (date: LocalDate) => Number(date.slice(8, 10)) * 10 + (date < '2024-07-01' ? 1000 : 0);
-  const history = datesFromTo('2024-05-01', '2024-07-31').map((date) => ({
+  const history = eachLocalDate('2024-05-01', '2024-07-31').map((date) => ({
     date,
     kw: Array.from({ length: 96 }, () => levelOf(date)),
   }));
@@ -166,9 +166,9 @@ describe('curtailment baseline: mean of the same slots on recent similar days (d
     ]);
     const history2 = [
       ...history,
-      ...datesFromTo('2024-08-01', '2024-08-02').map((date) => ({ date, kw: Array(96).fill(1) })),
+      ...eachLocalDate('2024-08-01', '2024-08-02').map((date) => ({ date, kw: Array(96).fill(1) })),
     ];
-    const holidayCal = calendarDayTypeOf({ holidays: ['2024-06-10', '2024-08-02'], makeupWorkdays: [] });
+    const holidayCal = syntheticDayTypeOf({ holidays: ['2024-06-10', '2024-08-02'], makeupWorkdays: [] });
     const b = computeCurtailmentBaseline({
       history: history2,
       window: { start: at('2024-08-02T02:00:00Z'), end: at('2024-08-02T03:00:00Z') },
@@ -189,6 +189,17 @@ describe('curtailment baseline: mean of the same slots on recent similar days (d
     // first interval 23:00 of the similar days (14, 12), last 00:45 of the days after (15, 13)
     expect(b.intervals[0]!.kw).toBe(((14 + 12) / 2) * 10);
     expect(b.intervals[7]!.kw).toBe(((15 + 13) / 2) * 10);
+  });
+
+  it("judges the slots in the utility's zone (default Asia/Shanghai) and names a bad zone", () => {
+    const base = computeCurtailmentBaseline({ history, window, dayTypeOf });
+    expect(computeCurtailmentBaseline({ history, window, dayTypeOf, options: { timeZone: '+08:00' } })).toEqual(base);
+    // in UTC the window is 02:00–03:00 of the same Tuesday: the same similar days, other slots
+    const utc = computeCurtailmentBaseline({ history, window, dayTypeOf, options: { timeZone: 'UTC' } });
+    expect(utc.days).toEqual(base.days);
+    expect(() =>
+      computeCurtailmentBaseline({ history, window, dayTypeOf, options: { timeZone: 'Mars/Olympus' } }),
+    ).toThrow(expect.objectContaining({ code: 'ORDERLY_INVALID_INPUT', field: 'options.timeZone' }));
   });
 
   it('is unavailable, with the reason, when no similar day qualifies', () => {

@@ -4,11 +4,14 @@ import {
   DEFAULT_TIME_ZONE_NAME,
   addDays,
   dayOfWeek,
+  daysBetween,
   eachLocalDate,
+  isLocalDate,
   localDateTimeToInstant,
   localDayBounds,
   parseLocalDate,
   parseTimeZone,
+  timeZoneSchema,
   toLocalDateTime,
 } from '../../../../lib/domain/calendar/index.ts';
 import { thrownBy } from '../../support/thrown.ts';
@@ -71,6 +74,15 @@ describe('time zone configuration', () => {
     }
   });
 
+  it('reads a zone from options with zod: the same spellings, Asia/Shanghai by default, a bad one as an issue', () => {
+    expect(timeZoneSchema.parse(undefined)).toEqual(parseTimeZone(DEFAULT_TIME_ZONE_NAME));
+    expect(timeZoneSchema.parse(480)).toEqual(parseTimeZone(480));
+    expect(timeZoneSchema.parse('+08:00')).toMatchObject({ kind: 'fixed', utcOffsetMinutes: 480 });
+    const bad = timeZoneSchema.safeParse('Mars/Olympus');
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.message).toMatch(/Mars\/Olympus/);
+  });
+
   it('handles a zone with daylight saving (Europe/Berlin, last Sundays of March and October 2025)', () => {
     const berlin = parseTimeZone('Europe/Berlin');
     const spring = localDayBounds('2025-03-30', berlin);
@@ -104,6 +116,17 @@ describe('local dates', () => {
     expect(addDays('2025-02-28', 1)).toBe('2025-03-01');
     expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
     expect(eachLocalDate('2025-01-30', '2025-02-02')).toEqual(['2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02']);
+  });
+
+  it('does calendar arithmetic across month, leap day and year ends (moved from the load-curve tests)', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-02-28', 2)).toBe('2024-03-01');
+    expect(addDays('2024-01-01', -1)).toBe('2023-12-31');
+    expect(daysBetween('2023-12-31', '2024-03-01')).toBe(61);
+    expect(dayOfWeek('2024-01-08')).toBe(1);
+    expect(isLocalDate('2024-02-30')).toBe(false);
+    expect(isLocalDate('2024-2-3')).toBe(false);
+    expect(isLocalDate('2024-02-29')).toBe(true);
   });
 
   it('refuses a date that does not exist with CALENDAR_INVALID_DATE', () => {

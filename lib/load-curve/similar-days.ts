@@ -1,18 +1,14 @@
-import { addDays, type LocalDate } from './local-time.ts';
+import { addDays, type DayType, type LocalDate } from '../domain/calendar/index.ts';
 
 /**
- * Kind of a local day as the holiday calendar gives it. A make-up working day (调休上班日) is a
- * Saturday or Sunday worked in exchange for a bridged holiday. Callers pass a
- * `dayTypeOf(date)` function (the calendar module's), so these cores depend on no calendar.
+ * Similar-day selection for load curves. Day types come from the holiday calendar
+ * (lib/domain/calendar); callers pass a `dayTypeOf(date)` function (usually
+ * `(d) => dayTypeOf(d, calendar)`), so the load-curve cores can also run on a synthetic calendar.
  */
-export type DayType = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
-
-export const DAY_TYPES: readonly DayType[] = ['workday', 'weekend', 'holiday', 'makeup_workday'];
-
-/** Which days resemble each other: a make-up working day runs like any workday. */
-export type DayClass = 'workday' | 'weekend' | 'holiday';
-
 export type DayTypeOf = (date: LocalDate) => DayType;
+
+/** Which days resemble each other in load: a make-up working day (调休上班日) runs like any workday. */
+export type DayClass = 'workday' | 'weekend' | 'holiday';
 
 export function dayClassOf(dayType: DayType): DayClass {
   return dayType === 'makeup_workday' ? 'workday' : dayType;
