@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OutageError } from './errors.ts';
+import { computeSupplyReliability, type SupplyReliabilityResult } from '../../reports/core/index.ts';
 import { clip, subtractIntervals, type TimeInterval, totalMs, unionIntervals } from './intervals.ts';
 import type { PlannedOutage } from './outage.ts';
 
@@ -124,43 +125,27 @@ export function classifyInterruption(
   };
 }
 
-export interface SupplyReliability {
-  periodMinutes: number;
-  plannedMinutes: number;
-  unplannedMinutes: number;
-  interruptionMinutes: number;
-  /** RS-1 = (1 − interruption minutes / period minutes) × 100 (domain.md §10) */
-  rs1Pct: number;
-  /** the same with only unplanned minutes: planned and unplanned counted apart */
-  rs1UnplannedOnlyPct: number;
-}
-
 /**
  * Supply reliability of one account over a period (domain.md §10) from its classified
- * interruptions, clipped to the period. Overlapping records (two meters of one account seeing
- * the same interruption) are counted once; a minute that is planned in one and unplanned in
- * another counts as planned.
+ * interruptions: RS-1 is computed by the report formulas (`computeSupplyReliability`, the one
+ * home of RS-1), which clip to the period and count overlapping records (two meters of one
+ * account seeing the same interruption) once. What this adds is the classification of a minute
+ * that one record calls planned and another unplanned: it is planned (it lies in an announced
+ * window, and only one of the records overran it), so planned + unplanned minutes = all minutes.
  */
 export function summarizeSupplyReliability(
   interruptions: readonly ClassifiedInterruption[],
   period: TimeInterval,
-): SupplyReliability {
+): SupplyReliabilityResult {
   if (!(period.end > period.start))
     throw new OutageError([{ field: 'period.end', message: 'must be after period.start' }]);
-  const within = (kind: InterruptionSegment['kind']) =>
+  const segments = (kind: InterruptionSegment['kind']) =>
     interruptions.flatMap((i) => i.segments.filter((s) => s.kind === kind)).flatMap((s) => clip(s, period) ?? []);
-  const planned = unionIntervals(within('planned'));
-  const unplanned = unionIntervals(within('unplanned')).flatMap((u) => subtractIntervals(u, planned));
-  const periodMinutes = (period.end - period.start) / 60_000;
-  const plannedMinutes = totalMs(planned) / 60_000;
-  const unplannedMinutes = totalMs(unplanned) / 60_000;
-  const interruptionMinutes = plannedMinutes + unplannedMinutes;
-  return {
-    periodMinutes,
-    plannedMinutes,
-    unplannedMinutes,
-    interruptionMinutes,
-    rs1Pct: (1 - interruptionMinutes / periodMinutes) * 100,
-    rs1UnplannedOnlyPct: (1 - unplannedMinutes / periodMinutes) * 100,
-  };
+  const planned = unionIntervals(segments('planned'));
+  const unplanned = unionIntervals(segments('unplanned')).flatMap((u) => subtractIntervals(u, planned));
+  const toInterruption = (planned: boolean) => (i: TimeInterval) => ({ startMs: i.start, endMs: i.end, planned });
+  return computeSupplyReliability([...planned.map(toInterruption(true)), ...unplanned.map(toInterruption(false))], {
+    fromMs: period.start,
+    toMs: period.end,
+  });
 }

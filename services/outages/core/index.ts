@@ -1,5 +1,6 @@
 // Public entry of the planned-outage core: outages, notice schedule (domain.md §11), planned /
-// unplanned classification of supply interruptions and supply reliability (domain.md §10).
+// unplanned classification of supply interruptions and supply reliability (domain.md §10; the
+// RS-1 figures come from computeSupplyReliability of services/reports/core).
 // Pure: the recording and evaluation times are arguments; no clock, file, socket or database.
 
 export {
@@ -19,7 +20,6 @@ export {
   type PowerDown,
   type InterruptionSegment,
   type ClassifiedInterruption,
-  type SupplyReliability,
 } from './classify.ts';
 export { unionIntervals, subtractIntervals, type TimeInterval } from './intervals.ts';
 export { OutageError, type OutageErrorCode } from './errors.ts';

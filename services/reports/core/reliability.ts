@@ -4,7 +4,8 @@ import { checkTime, checkWindow, MS_PER_MINUTE, round6, type TimeWindow } from '
 // Supply reliability RS-1 (domain.md §10): RS-1 = (1 − interruption minutes / period minutes)
 // × 100 %. An interruption is a power-down: all phases without voltage and without current
 // (a loss of voltage with current still flowing is a metering fault, not an interruption).
-// Planned and unplanned interruptions are counted apart.
+// Planned and unplanned interruptions are counted apart. The one home of the RS-1 computation:
+// the planned-outage core (services/outages/core) classifies interruptions and calls this.
 
 export interface Interruption {
   startMs: number;
@@ -24,6 +25,8 @@ export interface SupplyReliabilityResult {
   plannedInterruptions: number;
   unplannedInterruptions: number;
   rs1Pct: number;
+  /** RS-1 counting only the unplanned minutes (planned outages set aside) */
+  rs1UnplannedOnlyPct: number;
 }
 
 interface Span {
@@ -77,14 +80,17 @@ export function computeSupplyReliability(
   );
   const periodMinutes = (period.toMs - period.fromMs) / MS_PER_MINUTE;
   const interruptionMinutes = minutesOf(all);
+  const unplannedMinutes = minutesOf(unplanned);
+  const rs1 = (minutes: number) => round6((1 - minutes / periodMinutes) * 100);
   return {
     periodMinutes: round6(periodMinutes),
     interruptionMinutes: round6(interruptionMinutes),
     plannedMinutes: round6(minutesOf(planned)),
-    unplannedMinutes: round6(minutesOf(unplanned)),
+    unplannedMinutes: round6(unplannedMinutes),
     interruptions: all.length,
     plannedInterruptions: planned.length,
     unplannedInterruptions: unplanned.length,
-    rs1Pct: round6((1 - interruptionMinutes / periodMinutes) * 100),
+    rs1Pct: rs1(interruptionMinutes),
+    rs1UnplannedOnlyPct: rs1(unplannedMinutes),
   };
 }

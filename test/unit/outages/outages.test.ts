@@ -180,19 +180,36 @@ describe('supply reliability RS-1 = (1 − interruption minutes / period minutes
     const july = { start: Date.parse('2024-06-30T16:00:00Z'), end: Date.parse('2024-07-31T16:00:00Z') };
     const r = summarizeSupplyReliability([c, c], july);
     const minutes = 31 * 24 * 60;
+    // RS-1 comes from computeSupplyReliability (services/reports/core), to 6 decimals
     expect(r).toEqual({
       periodMinutes: minutes,
       plannedMinutes: 480,
       unplannedMinutes: 120,
       interruptionMinutes: 600,
-      rs1Pct: (1 - 600 / minutes) * 100,
-      rs1UnplannedOnlyPct: (1 - 120 / minutes) * 100,
+      interruptions: 1,
+      plannedInterruptions: 1,
+      unplannedInterruptions: 1,
+      rs1Pct: 98.655914, // (1 − 600 / 44,640) × 100
+      rs1UnplannedOnlyPct: 99.731183, // (1 − 120 / 44,640) × 100
     });
     // clipped to the period
     expect(summarizeSupplyReliability([c], { start: START + 7 * H, end: START + 9 * H })).toMatchObject({
       plannedMinutes: 60,
       unplannedMinutes: 60,
       rs1Pct: 0,
+    });
+  });
+
+  it('counts a minute planned in one record and unplanned in another as planned, once', () => {
+    // two meters of account 5: one lost supply 10 min before the window (within the tolerance:
+    // planned), the other 20 min before (unplanned until the window opens)
+    const early = classifyInterruption({ accountId: 5, start: START - 10 * MIN, end: START + H }, [outage], END);
+    const earlier = classifyInterruption({ accountId: 5, start: START - 20 * MIN, end: START + H }, [outage], END);
+    const july = { start: Date.parse('2024-06-30T16:00:00Z'), end: Date.parse('2024-07-31T16:00:00Z') };
+    expect(summarizeSupplyReliability([early, earlier], july)).toMatchObject({
+      plannedMinutes: 70,
+      unplannedMinutes: 10,
+      interruptionMinutes: 80,
     });
   });
 

@@ -39,6 +39,7 @@ describe('supply reliability RS-1 = (1 − interruption minutes / period minutes
       plannedInterruptions: 1,
       unplannedInterruptions: 1,
       rs1Pct: 99.583333,
+      rs1UnplannedOnlyPct: 99.861111, // (1 − 60 / 43,200) × 100
     });
   });
 
