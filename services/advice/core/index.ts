@@ -1,11 +1,10 @@
 // Public entry of the customer-advice core (domain.md §11: advice is one of the things
-// customers subscribe to). Pure: no clock, file, socket or database; ToU periods and prices
-// come in from the caller.
+// customers subscribe to). Pure: no clock, file, socket or database; ToU periods (the tariff
+// module's TouPeriod) and prices come in from the caller.
 
 export {
   advisePeakShifting,
   peakShiftingOptionsSchema,
-  type TouPeriod,
   type PeriodOf,
   type PeakShiftingInput,
   type PeakShiftingOptionsInput,

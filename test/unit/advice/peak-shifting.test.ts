@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayOfWeek } from '../../../lib/domain/calendar/index.ts';
-import { advisePeakShifting, type TouPeriod } from '../../../services/advice/core/index.ts';
+import type { TouPeriod } from '../../../lib/domain/tariff/index.ts';
+import { advisePeakShifting } from '../../../services/advice/core/index.ts';
 
 /** domain.md §6 typical default: valley 23:00–07:00, peak 08:00–11:00 and 18:00–23:00, flat otherwise. */
 const slotHour = (slot: number) => slot / 4;
@@ -71,6 +72,32 @@ describe('peak shifting advice', () => {
     // movable: 10 % × 1000 kWh critical = 100, 10 % × 7000 kWh peak = 700; room 400
     expect(a.shiftedByPeriod).toEqual({ critical_peak: 100, peak: 300 });
     expect(a.savings).toBeCloseTo(100 * 1.2 + 300 * 0.7, 9);
+  });
+
+  it('moves energy into the deep valley first, the cheapest, then the valley', () => {
+    // 00:00–04:00 deep valley (16 slots), the rest of 23:00–07:00 valley (16 slots)
+    const withDeep = typical.map((p, s): TouPeriod => (s < 16 ? 'deep_valley' : p));
+    const kwOf = (deepKw: number) => withDeep.map((p) => (p === 'deep_valley' ? deepKw : p === 'valley' ? 1750 : 1000));
+    const advise = (deepKw: number, deepPrice?: number) =>
+      advisePeakShifting({
+        days: [{ date: '2024-07-16', kw: kwOf(deepKw) }],
+        periods: withDeep,
+        pricePerKwh: deepPrice === undefined ? prices : { ...prices, deep_valley: deepPrice },
+        capacityKw: 2000,
+      });
+    // movable 10 % × 8000 kWh = 800; deep-valley room (1800 − 1000) × 4 h = 3200, valley (1800 − 1750) × 4 h = 200
+    const roomy = advise(1000, 0.2);
+    expect(roomy.valleyHeadroomKwh).toBe(3400);
+    expect(roomy.shiftedIntoPeriod).toEqual({ deep_valley: 800, valley: 0 });
+    expect(roomy.savings).toBeCloseTo(800 * (1.0 - 0.2), 9);
+    // deep-valley room (1800 − 1700) × 4 h = 400: the other 200 kWh go to the valley
+    const tight = advise(1700, 0.2);
+    expect(tight.shiftedIntoPeriod).toEqual({ deep_valley: 400, valley: 200 });
+    expect(tight.perDay[0]!.limitedBy).toBe('valley_headroom');
+    expect(tight.savings).toBeCloseTo(400 * 0.8 + 200 * 0.7, 9);
+    // without a deep-valley price its energy is valued at the valley price: the saving errs low
+    expect(advise(1000).savings).toBeCloseTo(800 * 0.7, 9);
+    expect(() => advise(1000, -1)).toThrow(expect.objectContaining({ field: 'pricePerKwh.deep_valley' }));
   });
 
   it('honours the configured share and loading limit, and takes periods as a function of date and slot', () => {
