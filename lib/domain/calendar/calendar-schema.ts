@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInvalid, issuesFromZod } from '../data-issues/index.ts';
+import { describeInvalid, parseOrThrow } from '../data-issues/index.ts';
 import { CalendarError } from './errors.ts';
 import { isWeekend, localDateProblem, parseLocalDate } from './local-date.ts';
 
@@ -76,10 +76,9 @@ export type CalendarDay = z.infer<typeof calendarDaySchema>;
  * field, e.g. `years.2025.days.3.date: "2025-02-30" is not a day: 2025-02 has 28 days`.
  */
 export function parseCalendarFile(document: unknown, origin = 'calendar'): CalendarFile {
-  const result = calendarFileSchema.safeParse(document);
-  if (!result.success) {
-    const issues = issuesFromZod(result.error);
-    throw new CalendarError('CALENDAR_INVALID', describeInvalid(origin, issues), issues);
-  }
-  return result.data;
+  return parseOrThrow(
+    calendarFileSchema,
+    document,
+    (issues) => new CalendarError('CALENDAR_INVALID', describeInvalid(origin, issues), issues),
+  );
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type DataIssue, DataIssueError, describeInvalid, issuesFromZod } from '../data-issues/index.ts';
+import { type DataIssue, DataIssueError, describeInvalid, parseOrThrow } from '../data-issues/index.ts';
 
 // Stable codes of the tariff area (conventions.md §10). `issues` name every offending field.
 
@@ -25,9 +25,10 @@ export class TariffError extends DataIssueError {
 }
 
 /** Parse `document` with `schema`, or throw TARIFF_INVALID listing every issue with its path. */
-export function parseWith<S extends z.ZodType>(schema: S, document: unknown, origin: string): z.infer<S> {
-  const result = schema.safeParse(document);
-  if (result.success) return result.data;
-  const issues = issuesFromZod(result.error);
-  throw new TariffError('TARIFF_INVALID', describeInvalid(origin, issues), issues);
+export function parseWith<S extends z.ZodType>(schema: S, document: unknown, origin: string): z.output<S> {
+  return parseOrThrow(
+    schema,
+    document,
+    (issues) => new TariffError('TARIFF_INVALID', describeInvalid(origin, issues), issues),
+  );
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
 import { TOU_PERIODS, type TouPeriod } from '../../../lib/domain/tariff/index.ts';
 import { assertDailyLoads, type DailyLoad, SLOT_HOURS, SLOTS_PER_DAY } from '../../../lib/load-curve/index.ts';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { AdviceError } from './errors.ts';
 
 /**
@@ -107,12 +108,12 @@ export interface PeakShiftingAdvice extends ShiftEnergy {
  */
 export function advisePeakShifting(input: PeakShiftingInput): PeakShiftingAdvice {
   assertDailyLoads(input.days, 'days');
-  const parsed = peakShiftingOptionsSchema.safeParse(input.options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AdviceError(['options', ...issue.path].join('.'), issue.message);
-  }
-  const { movableShare, valleyLoadingLimit } = parsed.data;
+  const { movableShare, valleyLoadingLimit } = parseOrThrow(
+    peakShiftingOptionsSchema,
+    input.options ?? {},
+    (issues) => new AdviceError(issues),
+    { under: 'options' },
+  );
   if (!(Number.isFinite(input.capacityKw) && input.capacityKw > 0)) {
     throw new AdviceError('capacityKw', 'must be a positive number of kW');
   }

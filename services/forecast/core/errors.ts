@@ -1,14 +1,13 @@
-import { KamError } from '../../../lib/errors.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
 
 // Stable codes of the forecast core (conventions.md §10). Malformed curves raise the shared
-// LoadCurveError (LOAD_CURVE_INVALID); both carry `field` so an API can answer 400 naming it.
+// LoadCurveError (LOAD_CURVE_INVALID); both are DataIssueErrors naming the field for a 400.
 export type ForecastErrorCode = 'FORECAST_INVALID_INPUT';
 
-export class ForecastError extends KamError {
+export class ForecastError extends DataIssueError {
   declare readonly code: ForecastErrorCode;
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super('FORECAST_INVALID_INPUT', `${field}: ${message}`);
-    this.field = field;
+  /** `new ForecastError('field', 'problem')`, or `new ForecastError(issues)` for several */
+  constructor(issues: IssuesOrField, problem?: string) {
+    super('FORECAST_INVALID_INPUT', ...inputIssues(issues, problem));
   }
 }

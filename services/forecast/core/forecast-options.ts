@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { ForecastError } from './errors.ts';
 
 // Tuning of the similar-day forecast. None of these numbers is in domain.md; each is a project
@@ -86,13 +87,11 @@ export const DEFAULT_FORECAST_OPTIONS: ForecastOptions = forecastOptionsSchema.p
 
 /** Parses options once; throws ForecastError naming the first bad field. */
 export function parseForecastOptions(input: ForecastOptionsInput | undefined): ForecastOptions {
-  const result = forecastOptionsSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ForecastError(['options', ...issue.path].join('.'), issue.message);
-  }
-  if (result.data.trend.minFactor > result.data.trend.maxFactor) {
+  const options = parseOrThrow(forecastOptionsSchema, input ?? {}, (issues) => new ForecastError(issues), {
+    under: 'options',
+  });
+  if (options.trend.minFactor > options.trend.maxFactor) {
     throw new ForecastError('options.trend.minFactor', 'must not exceed maxFactor');
   }
-  return result.data;
+  return options;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
 import { slotTime } from '../../../lib/load-curve/index.ts';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { ForecastError } from './errors.ts';
 
 /**
@@ -31,12 +32,9 @@ export type MetricOptions = z.infer<typeof metricOptionsSchema>;
 export type MetricOptionsInput = z.input<typeof metricOptionsSchema>;
 
 export function parseMetricOptions(input: MetricOptionsInput | undefined): MetricOptions {
-  const result = metricOptionsSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ForecastError(['metricOptions', ...issue.path].join('.'), issue.message);
-  }
-  return result.data;
+  return parseOrThrow(metricOptionsSchema, input ?? {}, (issues) => new ForecastError(issues), {
+    under: 'metricOptions',
+  });
 }
 
 export interface CurvePair {

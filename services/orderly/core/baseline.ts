@@ -12,8 +12,9 @@ import {
   type SimilarDay,
   type SkippedDay,
 } from '../../../lib/load-curve/index.ts';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OrderlyError } from './errors.ts';
-import { assertWindow, issuesOf, windowIntervals } from './order.ts';
+import { assertWindow, windowIntervals } from './order.ts';
 
 /**
  * Curtailment baseline (domain.md §7: "baseline = average of the same hours on recent similar
@@ -68,11 +69,7 @@ export interface CurtailmentBaseline {
 }
 
 export function parseBaselineOptions(input: BaselineOptionsInput | undefined): BaselineOptions {
-  const result = baselineOptionsSchema.safeParse(input ?? {});
-  if (!result.success) {
-    throw new OrderlyError(issuesOf(result.error).map((i) => ({ ...i, field: `options.${i.field}` })));
-  }
-  return result.data;
+  return parseOrThrow(baselineOptionsSchema, input ?? {}, (issues) => new OrderlyError(issues), { under: 'options' });
 }
 
 export function computeCurtailmentBaseline(input: BaselineInput): CurtailmentBaseline {

@@ -55,7 +55,7 @@ export function computeAccountCaps(input: CapsInput): AccountCaps {
   const forecast = toMap(input.forecastKw);
   const limit = input.limit;
   if (limit.kind !== 'cap' && limit.reference === 'forecast' && input.forecastKw === undefined) {
-    throw new OrderlyError([{ field: 'forecastKw', message: 'a reduction from the forecast needs the forecast' }]);
+    throw new OrderlyError('forecastKw', 'a reduction from the forecast needs the forecast');
   }
   const intervals = windowIntervals(input.window).map((start): IntervalCap => {
     const end = start + SLOT_MS;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AccountCaps } from './caps.ts';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OrderlyError } from './errors.ts';
-import { issuesOf } from './order.ts';
 
 /**
  * Live compliance of one account with its caps (domain.md §7 "every 15-minute demand in the
@@ -83,19 +83,17 @@ export interface ComplianceInput {
 const EPS = 1e-9;
 
 export function evaluateCompliance(input: ComplianceInput): ComplianceResult {
-  const parsed = complianceOptionsSchema.safeParse(input.options ?? {});
-  if (!parsed.success)
-    throw new OrderlyError(issuesOf(parsed.error).map((i) => ({ ...i, field: `options.${i.field}` })));
-  const options = parsed.data;
-  if (!Number.isFinite(input.nowMs))
-    throw new OrderlyError([{ field: 'nowMs', message: 'must be epoch milliseconds' }]);
-  if (!(input.tolerancePct >= 0)) throw new OrderlyError([{ field: 'tolerancePct', message: 'must be ≥ 0' }]);
+  const options = parseOrThrow(complianceOptionsSchema, input.options ?? {}, (issues) => new OrderlyError(issues), {
+    under: 'options',
+  });
+  if (!Number.isFinite(input.nowMs)) throw new OrderlyError('nowMs', 'must be epoch milliseconds');
+  if (!(input.tolerancePct >= 0)) throw new OrderlyError('tolerancePct', 'must be ≥ 0');
   const energy = new Map<number, number | null>();
   input.energy.forEach((e, i) => {
     if (e.energyKwh !== null && !Number.isFinite(e.energyKwh)) {
-      throw new OrderlyError([{ field: `energy[${i}].energyKwh`, message: 'must be a finite number of kWh or null' }]);
+      throw new OrderlyError(`energy[${i}].energyKwh`, 'must be a finite number of kWh or null');
     }
-    if (energy.has(e.start)) throw new OrderlyError([{ field: `energy[${i}].start`, message: 'appears twice' }]);
+    if (energy.has(e.start)) throw new OrderlyError(`energy[${i}].start`, 'appears twice');
     energy.set(e.start, e.energyKwh);
   });
 

@@ -69,9 +69,7 @@ export function assessOrderExecution(input: ExecutionInput): OrderExecution {
   const seen = new Set<number>();
   input.accounts.forEach((a, i) => {
     if (seen.has(a.caps.accountId)) {
-      throw new OrderlyError([
-        { field: `accounts[${i}].caps.accountId`, message: `${a.caps.accountId} appears twice` },
-      ]);
+      throw new OrderlyError(`accounts[${i}].caps.accountId`, `${a.caps.accountId} appears twice`);
     }
     seen.add(a.caps.accountId);
   });

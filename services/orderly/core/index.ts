@@ -41,4 +41,4 @@ export {
   type IntervalVerdict,
 } from './compliance.ts';
 export { assessOrderExecution, type AccountExecution, type ExecutionInput, type OrderExecution } from './execution.ts';
-export { OrderlyError, type OrderlyErrorCode, type FieldIssue } from './errors.ts';
+export { OrderlyError, type OrderlyErrorCode } from './errors.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isOnSlotBoundary, SLOT_MS } from '../../../lib/load-curve/index.ts';
-import { type FieldIssue, OrderlyError } from './errors.ts';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { OrderlyError } from './errors.ts';
 
 /**
  * A curtailment order of orderly power use (有序用电, domain.md §7): which accounts, for which
@@ -93,14 +94,9 @@ export type CurtailmentOrderInput = z.input<typeof curtailmentOrderSchema>;
 export type CurtailmentOrder = z.output<typeof curtailmentOrderSchema>;
 export type OrderLimit = z.output<typeof orderLimitSchema>;
 
-export const issuesOf = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((i) => ({ field: i.path.join('.') || '(order)', message: i.message }));
-
 /** Parses an order; throws OrderlyError listing every bad field. Instants become epoch ms. */
 export function parseCurtailmentOrder(input: unknown): CurtailmentOrder {
-  const result = curtailmentOrderSchema.safeParse(input);
-  if (!result.success) throw new OrderlyError(issuesOf(result.error));
-  return result.data;
+  return parseOrThrow(curtailmentOrderSchema, input, (issues) => new OrderlyError(issues), { root: '(order)' });
 }
 
 /** For windows that did not come through the order schema. */
@@ -113,9 +109,7 @@ export function assertWindow(window: { start: number; end: number }, field = 'wi
     window.end > window.start &&
     window.end - window.start <= MAX_WINDOW_MS;
   if (!ok) {
-    throw new OrderlyError([
-      { field, message: 'must run from a 15-minute boundary to a later one, at most 24 h (epoch ms)' },
-    ]);
+    throw new OrderlyError(field, 'must run from a 15-minute boundary to a later one, at most 24 h (epoch ms)');
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OutageError } from './errors.ts';
 import { computeSupplyReliability, type SupplyReliabilityResult } from '../../reports/core/index.ts';
 import { clip, subtractIntervals, type TimeInterval, totalMs, unionIntervals } from './intervals.ts';
@@ -53,13 +54,7 @@ export interface ClassifiedInterruption {
 }
 
 function parseOptions(options: ClassifyOptionsInput) {
-  const parsed = classifyOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new OutageError(
-      parsed.error.issues.map((i) => ({ field: `options.${i.path.join('.')}`, message: i.message })),
-    );
-  }
-  return parsed.data;
+  return parseOrThrow(classifyOptionsSchema, options, (issues) => new OutageError(issues), { under: 'options' });
 }
 
 /** The part of `interval` that one planned window covers, with the edge tolerance above. */
@@ -87,14 +82,11 @@ export function classifyInterruption(
   options: ClassifyOptionsInput = {},
 ): ClassifiedInterruption {
   const { toleranceMs } = parseOptions(options);
-  if (!Number.isFinite(powerDown.start))
-    throw new OutageError([{ field: 'powerDown.start', message: 'must be epoch milliseconds' }]);
+  if (!Number.isFinite(powerDown.start)) throw new OutageError('powerDown.start', 'must be epoch milliseconds');
   const ongoing = powerDown.end === null;
   const end = powerDown.end ?? nowMs;
   if (!Number.isFinite(end) || end < powerDown.start) {
-    throw new OutageError([
-      { field: ongoing ? 'nowMs' : 'powerDown.end', message: 'must not be before powerDown.start' },
-    ]);
+    throw new OutageError(ongoing ? 'nowMs' : 'powerDown.end', 'must not be before powerDown.start');
   }
   const interval = { start: powerDown.start, end };
   const parts = outages
@@ -137,8 +129,7 @@ export function summarizeSupplyReliability(
   interruptions: readonly ClassifiedInterruption[],
   period: TimeInterval,
 ): SupplyReliabilityResult {
-  if (!(period.end > period.start))
-    throw new OutageError([{ field: 'period.end', message: 'must be after period.start' }]);
+  if (!(period.end > period.start)) throw new OutageError('period.end', 'must be after period.start');
   const segments = (kind: InterruptionSegment['kind']) =>
     interruptions.flatMap((i) => i.segments.filter((s) => s.kind === kind)).flatMap((s) => clip(s, period) ?? []);
   const planned = unionIntervals(segments('planned'));

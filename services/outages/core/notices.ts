@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OutageError } from './errors.ts';
 import type { PlannedOutage } from './outage.ts';
 
@@ -39,17 +40,13 @@ export function planOutageNotices(
   recordedAtMs: number,
   options: NoticeOptionsInput = {},
 ): OutageNotice[] {
-  const parsed = noticeOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new OutageError(
-      parsed.error.issues.map((i) => ({ field: `options.${i.path.join('.')}`, message: i.message })),
-    );
-  }
-  if (!Number.isFinite(recordedAtMs))
-    throw new OutageError([{ field: 'recordedAtMs', message: 'must be epoch milliseconds' }]);
+  const { leadTimesMs } = parseOrThrow(noticeOptionsSchema, options, (issues) => new OutageError(issues), {
+    under: 'options',
+  });
+  if (!Number.isFinite(recordedAtMs)) throw new OutageError('recordedAtMs', 'must be epoch milliseconds');
   const { start, end } = outage.window;
   if (recordedAtMs >= end) return [];
-  const leads = [...new Set(parsed.data.leadTimesMs)].sort((a, b) => b - a);
+  const leads = [...new Set(leadTimesMs)].sort((a, b) => b - a);
   const recipients = [...new Set(outage.accountIds)].sort((a, b) => a - b);
   const notice = (leadTimesMs: number[], sendAt: number, late: boolean): OutageNotice => {
     const dueAt = start - Math.min(...leadTimesMs);

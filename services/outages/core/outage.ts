@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OutageError } from './errors.ts';
 
 /**
@@ -35,11 +36,5 @@ export type PlannedOutage = z.output<typeof plannedOutageSchema>;
 
 /** Parses a planned outage; throws OutageError listing every bad field. Instants become epoch ms. */
 export function parsePlannedOutage(input: unknown): PlannedOutage {
-  const result = plannedOutageSchema.safeParse(input);
-  if (!result.success) {
-    throw new OutageError(
-      result.error.issues.map((i) => ({ field: i.path.join('.') || '(outage)', message: i.message })),
-    );
-  }
-  return result.data;
+  return parseOrThrow(plannedOutageSchema, input, (issues) => new OutageError(issues), { root: '(outage)' });
 }

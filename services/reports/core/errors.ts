@@ -1,16 +1,13 @@
-import { KamError } from '../../../lib/errors.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
 
 // Stable code of the report formulas (conventions.md §10). Bad input names its field so an API
 // answers 400 with it; a formula never returns a number computed from nonsense.
-
 export type ReportErrorCode = 'REPORT_INVALID_INPUT';
 
-export class ReportInputError extends KamError {
+export class ReportInputError extends DataIssueError {
   declare readonly code: ReportErrorCode;
-  /** the offending input, e.g. `interruptions[2].endMs` */
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super('REPORT_INVALID_INPUT', `${field}: ${message}`);
-    this.field = field;
+  /** `new ReportInputError('field', 'problem')`, or `new ReportInputError(issues)` for several */
+  constructor(issues: IssuesOrField, problem?: string) {
+    super('REPORT_INVALID_INPUT', ...inputIssues(issues, problem));
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayOfWeek } from '../../../lib/domain/calendar/index.ts';
 import type { TouPeriod } from '../../../lib/domain/tariff/index.ts';
 import { advisePeakShifting } from '../../../services/advice/core/index.ts';
+import { fieldOf } from '../../support/thrown.ts';
 
 /** domain.md §6 typical default: valley 23:00–07:00, peak 08:00–11:00 and 18:00–23:00, flat otherwise. */
 const slotHour = (slot: number) => slot / 4;
@@ -143,18 +144,11 @@ describe('peak shifting advice', () => {
 
   it('refuses bad input naming the field', () => {
     const base = { days: [day('2024-07-16', 1000)], periods: typical, pricePerKwh: prices, capacityKw: 2000 };
-    const fieldOf = (patch: object) => {
-      try {
-        advisePeakShifting({ ...base, ...patch });
-        return null;
-      } catch (err) {
-        return (err as { field: string }).field;
-      }
-    };
-    expect(fieldOf({ capacityKw: 0 })).toBe('capacityKw');
-    expect(fieldOf({ periods: typical.slice(1) })).toBe('periods');
-    expect(fieldOf({ pricePerKwh: { ...prices, peak: -1 } })).toBe('pricePerKwh.peak');
-    expect(fieldOf({ options: { movableShare: 2 } })).toBe('options.movableShare');
-    expect(fieldOf({ days: [{ date: '2024-07-16', kw: [1] }] })).toBe('days[0].kw');
+    const fieldWith = (patch: object) => fieldOf(() => advisePeakShifting({ ...base, ...patch }));
+    expect(fieldWith({ capacityKw: 0 })).toBe('capacityKw');
+    expect(fieldWith({ periods: typical.slice(1) })).toBe('periods');
+    expect(fieldWith({ pricePerKwh: { ...prices, peak: -1 } })).toBe('pricePerKwh.peak');
+    expect(fieldWith({ options: { movableShare: 2 } })).toBe('options.movableShare');
+    expect(fieldWith({ days: [{ date: '2024-07-16', kw: [1] }] })).toBe('days[0].kw');
   });
 });

@@ -8,16 +8,12 @@ import {
   forecastSameTimeLastWeek,
   forecastSameTimeYesterday,
 } from '../../../services/forecast/core/index.ts';
+import { thrownBy } from '../../support/thrown.ts';
 import { byDayType, dayTypeOf, flat, historyOf, PLAIN } from './forecast-fixtures.ts';
 
 const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return null;
-  } catch (err) {
-    const e = err as { code: string; field: string };
-    return { code: e.code, field: e.field };
-  }
+  const { code, field } = thrownBy(fn);
+  return { code, field };
 };
 
 describe('similar-day weighted profile', () => {

@@ -9,6 +9,7 @@ import {
   resolveOrderAccounts,
 } from '../../../services/orderly/core/index.ts';
 import { syntheticDayTypeOf } from '../../support/calendars.ts';
+import { issuePaths } from '../../support/thrown.ts';
 
 /** 2024-07-16 is a Tuesday; 10:00 in Beijing is 02:00Z. */
 const at = (iso: string) => Date.parse(iso);
@@ -21,16 +22,7 @@ const baseOrder: CurtailmentOrderInput = {
   measure: 'avoid_peak',
 };
 
-const problems = (input: unknown) => {
-  try {
-    parseCurtailmentOrder(input);
-    return [];
-  } catch (err) {
-    const e = err as { code: string; issues: { field: string; message: string }[] };
-    expect(e.code).toBe('ORDERLY_INVALID_INPUT');
-    return e.issues.map((i) => i.field);
-  }
-};
+const problems = (input: unknown) => issuePaths(() => parseCurtailmentOrder(input), 'ORDERLY_INVALID_INPUT');
 
 describe('curtailment order (domain.md §7)', () => {
   it('parses an order: instants to epoch ms, tolerance 5 % by default', () => {

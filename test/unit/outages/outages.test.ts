@@ -8,6 +8,7 @@ import {
   summarizeSupplyReliability,
   unionIntervals,
 } from '../../../services/outages/core/index.ts';
+import { issuePaths } from '../../support/thrown.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -30,15 +31,7 @@ describe('planned outage record', () => {
   });
 
   it('refuses an empty or reversed window, no accounts or no reason, naming each field', () => {
-    const issues = (input: unknown) => {
-      try {
-        parsePlannedOutage(input);
-        return [];
-      } catch (err) {
-        expect((err as { code: string }).code).toBe('OUTAGE_INVALID_INPUT');
-        return (err as { issues: { field: string }[] }).issues.map((i) => i.field).sort();
-      }
-    };
+    const issues = (input: unknown) => issuePaths(() => parsePlannedOutage(input), 'OUTAGE_INVALID_INPUT').sort();
     expect(
       issues({
         id: 'x',

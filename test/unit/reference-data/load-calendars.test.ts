@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { calendarForRegion, classifyDay } from '../../../lib/domain/calendar/index.ts';
 import { loadCalendars } from '../../../lib/reference-data/index.ts';
-import { thrownBy } from '../support/thrown.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
 let dir: string;
 beforeEach(() => {

@@ -9,7 +9,7 @@ import {
 import { splitEnergyByTouPeriod, type TouContext, touSegments } from '../../../../lib/domain/tariff/index.ts';
 import { loadCalendars, loadTariffs } from '../../../../lib/reference-data/index.ts';
 import { dayRule, simpleSchedule } from './tou-fixtures.ts';
-import { thrownBy } from '../../support/thrown.ts';
+import { thrownBy } from '../../../support/thrown.ts';
 
 const zone = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
 const calendar = calendarForRegion(loadCalendars().calendars, 'CN');

@@ -4,14 +4,13 @@ import {
   computeMaximumDemand,
   type IntervalEnergyPoint,
 } from '../../../../services/reports/core/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
+import { fieldOf } from '../../../support/thrown.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-10T02:00:00Z'); // 10:00 China Standard Time
 const period = { fromMs: T0, toMs: T0 + 60 * MIN };
 const minutes = (kwh: (i: number) => number | null, n = 60): IntervalEnergyPoint[] =>
   Array.from({ length: n }, (_, i) => ({ startMs: T0 + i * MIN, energyKwh: kwh(i) }));
-const fieldOf = (fn: () => unknown) => thrownBy(fn).field;
 
 describe('maximum demand: 15-minute window sliding every minute (domain.md §6, §10)', () => {
   it('a steady 10 kWh per minute is 150 kWh per 15 minutes × 4 = 600 kW; 46 windows in an hour', () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adviseTransformerSizing, computeLoadFactor } from '../../../../services/reports/core/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
-
-const fieldOf = (fn: () => unknown) => thrownBy(fn).field;
+import { fieldOf } from '../../../support/thrown.ts';
 
 describe('load factor = average demand / maximum demand', () => {
   it('720,000 kWh over 720 h is 1000 kW on average; against a 2000 kW maximum, 50 %', () => {

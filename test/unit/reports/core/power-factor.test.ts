@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeMonthlyPowerFactor, computeReactiveCompensation } from '../../../../services/reports/core/index.ts';
 import { loadTariffs } from '../../../../lib/reference-data/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
+import { fieldOf } from '../../../support/thrown.ts';
 
 const pfTables = loadTariffs().pfTables;
-const fieldOf = (fn: () => unknown) => thrownBy(fn).field;
 
 describe('monthly PF from energy (domain.md §3: PF = kWh / √(kWh² + kvarh²), kvarh = import + export)', () => {
   it('counts exported reactive energy: 4000 kWh, 2500 + 500 kvarh → PF 0.80 (without export it would be 0.848)', () => {

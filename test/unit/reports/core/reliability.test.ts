@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeSupplyReliability } from '../../../../services/reports/core/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
+import { thrownBy } from '../../../support/thrown.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-04-01T00:00:00+08:00');

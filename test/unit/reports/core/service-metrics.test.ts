@@ -4,11 +4,10 @@ import {
   computeRevisitStats,
   percentileNearestRank,
 } from '../../../../services/reports/core/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
+import { fieldOf } from '../../../support/thrown.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-04-01T00:00:00+08:00');
-const fieldOf = (fn: () => unknown) => thrownBy(fn).field;
 
 describe('percentile by nearest rank: sorted[⌈p/100 × n⌉ − 1]', () => {
   it('p90 of 1…10 is 9, of 1…20 is 18, of one value that value, of [5, 1, 3] 5 (⌈2.7⌉ = 3rd)', () => {
