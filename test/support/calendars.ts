@@ -1,13 +1,27 @@
-// Calendars for tests, all built by the calendar module (lib/domain/calendar), which owns day types.
+// Calendars and the zone for tests, all from the calendar module (lib/domain/calendar), which owns
+// day types: the real Chinese calendar for real dates, a made-up one where a test needs a holiday
+// or a make-up day that no notice gives.
 import {
   calendarForRegion,
   type CalendarDay,
+  DEFAULT_TIME_ZONE_NAME,
   dayTypeOf,
   type LocalDate,
   mergeCalendars,
   parseCalendarFile,
+  parseTimeZone,
 } from '../../lib/domain/calendar/index.ts';
 import type { DayTypeOf } from '../../lib/load-curve/index.ts';
+import { loadCalendars } from '../../lib/reference-data/index.ts';
+
+/** China Standard Time, UTC+8 without daylight saving (domain.md §6). */
+export const CHINA_ZONE = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
+
+/** The Chinese calendar shipped in reference/calendars/cn.json (the State Council notices). */
+export const CN_CALENDAR = calendarForRegion(loadCalendars().calendars, 'CN');
+
+/** Day types of real Chinese dates, from CN_CALENDAR. */
+export const cnDayTypeOf: DayTypeOf = (date) => dayTypeOf(date, CN_CALENDAR);
 
 export interface SyntheticCalendar {
   holidays: readonly LocalDate[];

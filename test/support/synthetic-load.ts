@@ -1,11 +1,12 @@
 // A synthetic but realistic fleet history for forecast and orderly-power-use tests: per-account
 // daily shapes (three-shift mill, day-shift factory, office tower, cold storage), weekends and
-// Chinese holidays with make-up working days, a slow growth trend, a cooling load that follows a
+// Chinese holidays with make-up working days (the real calendar, reference/calendars/cn.json), a
+// slow growth trend, a cooling load that follows a
 // seasonal temperature series, day-level and point-level noise from a seeded PRNG, and a few
 // unknown points. Test support only: the cores never generate data.
 import { addDays, daysBetween, eachLocalDate, type LocalDate } from '../../lib/domain/calendar/index.ts';
 import { type DailyLoad, type DayTypeOf, SLOTS_PER_DAY } from '../../lib/load-curve/index.ts';
-import { type SyntheticCalendar, syntheticDayTypeOf } from './calendars.ts';
+import { cnDayTypeOf } from './calendars.ts';
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
 export function seededRandom(seed: number): () => number {
@@ -24,19 +25,6 @@ export function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
-
-/** China's published 2023–2024 holiday arrangements (State Council notices), Sep 2023 – Jun 2024. */
-export const CHINA_2023_2024_CALENDAR: SyntheticCalendar = {
-  holidays: [
-    ...eachLocalDate('2023-09-29', '2023-10-06'), // Mid-Autumn + National Day
-    ...eachLocalDate('2023-12-30', '2024-01-01'), // New Year
-    ...eachLocalDate('2024-02-10', '2024-02-17'), // Spring Festival
-    ...eachLocalDate('2024-04-04', '2024-04-06'), // Qingming
-    ...eachLocalDate('2024-05-01', '2024-05-05'), // Labour Day
-    ...eachLocalDate('2024-06-08', '2024-06-10'), // Dragon Boat
-  ],
-  makeupWorkdays: ['2023-10-07', '2023-10-08', '2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11'],
-};
 
 export type LoadShape = 'three_shift' | 'day_shift' | 'office' | 'cold_storage';
 
@@ -205,14 +193,14 @@ export function generateHistory(account: SyntheticAccount, options: GenerateOpti
   return days;
 }
 
-/** The whole default fleet with its temperatures, on the 2023–2024 calendar. */
+/** The whole default fleet with its temperatures, on the real Chinese calendar (2023–2024 notices). */
 export function generateFleet(
   seed = 20240601,
   from: LocalDate = '2023-09-01',
   to: LocalDate = '2024-06-30',
   accounts: readonly SyntheticAccount[] = DEFAULT_SYNTHETIC_FLEET,
 ) {
-  const dayTypeOf = syntheticDayTypeOf(CHINA_2023_2024_CALENDAR);
+  const dayTypeOf = cnDayTypeOf;
   const temperatureC = generateTemperatures(addDays(from, 0), to, seed);
   const histories = accounts.map((a) => ({
     accountId: a.accountId,

@@ -131,7 +131,8 @@ describe('holidays', () => {
   });
 
   it('falls back to the weekend profile × 0.9 when there is no holiday in the history, and says so', () => {
-    const history = historyOf('2024-02-01', '2024-04-03', byDayType);
+    // from the Monday after the Spring Festival (off 10–17 Feb 2024): no holiday before Qingming
+    const history = historyOf('2024-02-19', '2024-04-03', byDayType);
     const f = forecastDay({ history, targetDate: '2024-04-04', dayTypeOf, options: PLAIN });
     expect(f.explanation.source).toBe('fallback');
     expect(f.explanation.fallback).toMatchObject({ from: 'weekend', scale: 0.9 });

@@ -1,13 +1,14 @@
 // Small hand-made histories for the forecast specifications: every number is easy to check.
 import { eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
 import type { DailyLoad } from '../../../lib/load-curve/index.ts';
-import { syntheticDayTypeOf } from '../../support/calendars.ts';
+import { cnDayTypeOf } from '../../support/calendars.ts';
 
-/** Holidays 2024-04-04..06 (Thu–Sat) with make-up working Sunday 2024-04-07; 2024-05-01..03 holidays. */
-export const dayTypeOf = syntheticDayTypeOf({
-  holidays: ['2024-04-04', '2024-04-05', '2024-04-06', '2024-05-01', '2024-05-02', '2024-05-03'],
-  makeupWorkdays: ['2024-04-07'],
-});
+/**
+ * The real Chinese calendar (reference/calendars/cn.json). Dates these specifications use: 2024
+ * Spring Festival off 10–17 Feb with make-up Sundays 4 and 18 Feb; Qingming off 4–6 Apr (Thu–Sat)
+ * with make-up Sunday 7 Apr; Labour Day off 1–5 May with make-up Sunday 28 Apr and Saturday 11 May.
+ */
+export const dayTypeOf = cnDayTypeOf;
 
 export const flat = (kw: number | null): (number | null)[] => Array.from({ length: 96 }, () => kw);
 

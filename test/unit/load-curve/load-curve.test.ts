@@ -14,7 +14,7 @@ import {
   slotTime,
   sumDailyLoads,
 } from '../../../lib/load-curve/index.ts';
-import { syntheticDayTypeOf } from '../../support/calendars.ts';
+import { cnDayTypeOf } from '../../support/calendars.ts';
 import { fieldOf } from '../../support/thrown.ts';
 
 /** China Standard Time, UTC+8 without DST (domain.md §6). */
@@ -106,7 +106,8 @@ describe('daily curves: unknown points are never zero (domain.md §6)', () => {
 });
 
 describe('similar days', () => {
-  const dayTypeOf = syntheticDayTypeOf({ holidays: ['2024-04-04', '2024-04-05'], makeupWorkdays: ['2024-04-07'] });
+  // Qingming 2024 (real calendar): off Thu 4 – Sat 6 April, Sunday 7 April worked
+  const dayTypeOf = cnDayTypeOf;
 
   it('treats a make-up working Sunday as a workday and never looks at or after the day itself', () => {
     expect(dayClassOf('makeup_workday')).toBe('workday');
@@ -122,7 +123,7 @@ describe('similar days', () => {
         return d === '2024-04-03' ? 'incomplete' : null;
       },
     });
-    // Mon 8th, make-up Sun 7th, (Sat 6th weekend, Fri 5th and Thu 4th holidays), Wed 3rd skipped, Tue 2nd
+    // Mon 8th, make-up Sun 7th, (Sat 6th, Fri 5th and Thu 4th holidays), Wed 3rd skipped, Tue 2nd
     expect(selection.days.map((d) => d.date)).toEqual(['2024-04-08', '2024-04-07', '2024-04-02']);
     expect(selection.days[1]!.dayType).toBe('makeup_workday');
     expect(selection.skipped).toEqual([{ date: '2024-04-03', reason: 'incomplete' }]);

@@ -117,6 +117,8 @@ describe('curtailment order (domain.md §7)', () => {
 });
 
 describe('curtailment baseline: mean of the same slots on recent similar days (domain.md §7)', () => {
+  // a made-up calendar on purpose: a make-up working Sunday just before the order day (14 July 2024
+  // was an ordinary Sunday) and one holiday (Dragon Boat, 10 June 2024, as in the real calendar)
   const dayTypeOf = syntheticDayTypeOf({ holidays: ['2024-06-10'], makeupWorkdays: ['2024-07-14'] });
   // each day's level is its day of month × 10 kW, so a mean reveals which days were used
   const levelOf = (date: LocalDate) => Number(date.slice(8, 10)) * 10 + (date < '2024-07-01' ? 1000 : 0);
@@ -160,6 +162,7 @@ describe('curtailment baseline: mean of the same slots on recent similar days (d
       ...history,
       ...eachLocalDate('2024-08-01', '2024-08-02').map((date) => ({ date, kw: Array(96).fill(1) })),
     ];
+    // made up on purpose: an order on a holiday in August, when China has none
     const holidayCal = syntheticDayTypeOf({ holidays: ['2024-06-10', '2024-08-02'], makeupWorkdays: [] });
     const b = computeCurtailmentBaseline({
       history: history2,

@@ -15,11 +15,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
 describe('loading calendar files', () => {
-  it('ships the Chinese calendar for 2025 and 2026 in the repository, with its sources', () => {
+  it('ships the Chinese calendar for 2023 to 2026 in the repository, with its sources', () => {
     const { calendars, files } = loadCalendars();
     expect(files.map((f) => f.split('/').slice(-3).join('/'))).toEqual(['reference/calendars/cn.json']);
     const cn = calendarForRegion(calendars, 'CN');
-    expect([...cn.years].sort()).toEqual([2025, 2026]);
+    expect([...cn.years].sort()).toEqual([2023, 2024, 2025, 2026]);
     expect(cn.sources.get(2026)).toEqual(['https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm']);
     // 2026 notice: Spring Festival make-up working days Sat 14 Feb and Sat 28 Feb
     expect(classifyDay('2026-02-14', cn).dayType).toBe('makeup_workday');
@@ -47,6 +47,36 @@ describe('loading calendar files', () => {
       '2025-09-28',
       '2025-10-11',
     ]);
+  });
+
+  it('2024 matches its notice (国办发明电〔2023〕7号): New Year and Dragon Boat one day each beside the weekend, 8 make-up days', () => {
+    const cn = calendarForRegion(loadCalendars().calendars, 'CN');
+    const of2024 = [...cn.days.entries()].filter(([, e]) => e.noticeYear === 2024);
+    const offByName = new Map<string, number>();
+    for (const [, e] of of2024) if (e.isOffDay) offByName.set(e.name, (offByName.get(e.name) ?? 0) + 1);
+    expect(Object.fromEntries(offByName)).toEqual({
+      元旦: 1,
+      春节: 8,
+      清明节: 3,
+      劳动节: 5,
+      端午节: 1,
+      中秋节: 3,
+      国庆节: 7,
+    });
+    expect(of2024.filter(([, e]) => !e.isOffDay).map(([d]) => d)).toEqual([
+      '2024-02-04',
+      '2024-02-18',
+      '2024-04-07',
+      '2024-04-28',
+      '2024-05-11',
+      '2024-09-14',
+      '2024-09-29',
+      '2024-10-12',
+    ]);
+    // "与周末连休": the weekend next to New Year's Day and the Dragon Boat Festival stays a weekend
+    expect(['2023-12-30', '2023-12-31', '2024-06-08', '2024-06-09'].map((d) => classifyDay(d, cn).dayType)).toEqual(
+      Array(4).fill('weekend'),
+    );
   });
 
   it('merges the files of an extra folder: an operator adds 2027', () => {

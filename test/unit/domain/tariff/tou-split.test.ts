@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  calendarForRegion,
-  DEFAULT_TIME_ZONE_NAME,
-  emptyCalendar,
-  localDateTimeToInstant,
-  parseTimeZone,
-} from '../../../../lib/domain/calendar/index.ts';
+import { emptyCalendar, localDateTimeToInstant, parseTimeZone } from '../../../../lib/domain/calendar/index.ts';
 import { splitEnergyByTouPeriod, type TouContext, touSegments } from '../../../../lib/domain/tariff/index.ts';
-import { loadCalendars, loadTariffs } from '../../../../lib/reference-data/index.ts';
-import { dayRule, simpleSchedule } from './tou-fixtures.ts';
+import { loadTariffs } from '../../../../lib/reference-data/index.ts';
+import { CHINA_ZONE as zone, CN_CALENDAR as calendar } from '../../../support/calendars.ts';
 import { thrownBy } from '../../../support/thrown.ts';
+import { dayRule, simpleSchedule } from './tou-fixtures.ts';
 
-const zone = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
-const calendar = calendarForRegion(loadCalendars().calendars, 'CN');
 const ctx: TouContext = { zone, calendar, schedules: loadTariffs().touSchedules };
 const localMs = (date: string, hh = 0, mm = 0) => localDateTimeToInstant({ date, minuteOfDay: hh * 60 + mm }, zone);
 const day = (date: string, kwh: (i: number) => number | null = () => 1) =>

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  calendarForRegion,
-  DEFAULT_TIME_ZONE_NAME,
-  localDateTimeToInstant,
-  parseTimeZone,
-} from '../../../../lib/domain/calendar/index.ts';
+import { localDateTimeToInstant } from '../../../../lib/domain/calendar/index.ts';
 import type { PriceEntry, TouContext } from '../../../../lib/domain/tariff/index.ts';
-import { loadCalendars, loadTariffs } from '../../../../lib/reference-data/index.ts';
+import { loadTariffs } from '../../../../lib/reference-data/index.ts';
 import { computeTouEnergyCost, type IntervalEnergyPoint } from '../../../../services/reports/core/index.ts';
+import { CHINA_ZONE as zone, CN_CALENDAR } from '../../../support/calendars.ts';
 
-const zone = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
 const tariffs = loadTariffs();
-const ctx: TouContext = {
-  zone,
-  calendar: calendarForRegion(loadCalendars().calendars, 'CN'),
-  schedules: tariffs.touSchedules,
-};
+const ctx: TouContext = { zone, calendar: CN_CALENDAR, schedules: tariffs.touSchedules };
 const select = { region: 'CN', customerClass: 'large_industrial_1_10kv' };
 const day = (date: string, kwh = 1): IntervalEnergyPoint[] =>
   Array.from({ length: 96 }, (_, i) => ({
