@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeInvalid, parseOrThrow } from '../data-issues/index.ts';
 import { CalendarError } from './errors.ts';
-import { isWeekend, localDateProblem, parseLocalDate } from './local-date.ts';
+import { isWeekend, localDateProblem, localDateSchema, parseLocalDate } from './local-date.ts';
 
 // Schema of a holiday calendar file (reference/calendars/<region>.json, docs/reference-data.md).
 // Holidays and make-up working days are facts published once a year (in China by the State
@@ -11,13 +11,8 @@ import { isWeekend, localDateProblem, parseLocalDate } from './local-date.ts';
 /** Region code: an ISO 3166 country code, optionally with a subdivision (`CN`, `CN-GD`). */
 const regionCode = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as "CN" or "CN-GD"');
 
-const localDate = z.string().superRefine((text, ctx) => {
-  const problem = localDateProblem(text);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
 export const calendarDaySchema = z.strictObject({
-  date: localDate,
+  date: localDateSchema,
   /** name of the holiday in the notice, e.g. 春节 */
   name: z.string().min(1),
   /** true: a day off (holiday); false: a weekend day that is worked (make-up working day, 调休) */

@@ -15,6 +15,7 @@ export {
   isLocalDate,
   isWeekend,
   localDateProblem,
+  localDateSchema,
   localDateToDayNumber,
   parseLocalDate,
   type LocalDate,
@@ -23,6 +24,7 @@ export {
 export { MINUTES_PER_DAY, formatTimeOfDay, parseTimeOfDay } from './time-of-day.ts';
 export {
   DEFAULT_TIME_ZONE_NAME,
+  isoInstantSchema,
   localDateOf,
   localDateTimeToInstant,
   localDayBounds,

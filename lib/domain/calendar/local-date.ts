@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CalendarError } from './errors.ts';
 
 // A local date is the calendar day in the utility's time zone, written YYYY-MM-DD (ISO 8601).
@@ -28,6 +29,12 @@ export function localDateProblem(text: string): string | null {
     return `"${text}" is not a day: ${year}-${m[2]} has ${daysInMonth(year, month)} days`;
   return null;
 }
+
+/** zod schema of a local date field: a real YYYY-MM-DD day, with localDateProblem's message. */
+export const localDateSchema = z.string().superRefine((text, ctx) => {
+  const problem = localDateProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** true when `value` is a YYYY-MM-DD string naming a real day (any input: a guard for unchecked data). */
 export function isLocalDate(value: unknown): value is LocalDate {

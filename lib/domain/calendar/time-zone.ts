@@ -81,6 +81,14 @@ export const timeZoneSchema = z
     }
   });
 
+/**
+ * zod schema of an instant in a document (an order window, an outage): an ISO 8601 date-time
+ * with its UTC offset, so it is never read in the server's zone; parsed to epoch ms.
+ */
+export const isoInstantSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2024-07-20T08:00:00+08:00' })
+  .transform((v) => Date.parse(v));
+
 function fixedZone(utcOffsetMinutes: number, name: string): TimeZone {
   if (
     !Number.isInteger(utcOffsetMinutes) ||

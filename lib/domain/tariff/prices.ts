@@ -1,16 +1,8 @@
 import { z } from 'zod';
-import type { LocalDate } from '../calendar/index.ts';
-import { parseWith, TariffError } from './errors.ts';
+import { type LocalDate, localDateSchema } from '../calendar/index.ts';
+import { parseWith } from './errors.ts';
 import { TOU_PERIODS, type TouPeriod } from './tou-schedule.ts';
-import {
-  addDatedSetIssues,
-  checkValidityOrder,
-  type DatedSetProblem,
-  datedSetProblems,
-  isValidOn,
-  localDateField,
-  throwOnDatedSetProblems,
-} from './validity.ts';
+import { checkValidityOrder, datedSet } from './validity.ts';
 
 // Dated prices of a two-part tariff (两部制): an energy price per kWh for each time-of-use
 // period, and a basic charge either per kW of maximum demand per month or per kVA of installed
@@ -25,8 +17,8 @@ export const priceEntrySchema = z
     region: z.string().min(1),
     /** the utility's tariff category, e.g. `large_industrial_1_10kv` */
     customerClass: z.string().min(1),
-    validFrom: localDateField.nullable(),
-    validTo: localDateField.nullable(),
+    validFrom: localDateSchema.nullable(),
+    validTo: localDateSchema.nullable(),
     /** currency per kWh for each period the schedule uses; a period left out has no price */
     energyPricePerKwh: z.partialRecord(z.enum(TOU_PERIODS), price),
     /** currency per kW of maximum demand per month (demand-billed accounts) */
@@ -40,6 +32,16 @@ export const priceEntrySchema = z
       ctx.addIssue({ code: 'custom', path: ['energyPricePerKwh'], message: 'needs a price for at least one period' });
   });
 
+export type PriceEntry = z.infer<typeof priceEntrySchema>;
+
+/** No two prices of one region and customer class valid on the same day. */
+const prices = datedSet<PriceEntry>({
+  noun: 'price',
+  listName: 'prices',
+  keyOf: (p) => `${p.region}/${p.customerClass}`,
+  describeKey: (p) => `${p.region} ${p.customerClass}`,
+});
+
 export const priceFileSchema = z
   .strictObject({
     $comment: z.string().optional(),
@@ -47,20 +49,9 @@ export const priceFileSchema = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY'),
     prices: z.array(priceEntrySchema),
   })
-  .superRefine((file, ctx) => addDatedSetIssues(ctx, 'prices', priceSetProblems(file.prices)));
+  .superRefine((file, ctx) => prices.refine(ctx, file.prices));
 
-export type PriceEntry = z.infer<typeof priceEntrySchema>;
 export type PriceFile = z.infer<typeof priceFileSchema>;
-
-function priceSetProblems(prices: readonly PriceEntry[]): DatedSetProblem[] {
-  return datedSetProblems(
-    prices,
-    'price',
-    'prices',
-    (p) => `${p.region}/${p.customerClass}`,
-    (p) => `${p.region} ${p.customerClass}`,
-  );
-}
 
 /** Validate a price file document (parsed JSON); TARIFF_INVALID names every offending field. */
 export function parsePriceFile(document: unknown, origin = 'price file'): PriceFile {
@@ -68,8 +59,8 @@ export function parsePriceFile(document: unknown, origin = 'price file'): PriceF
 }
 
 /** Check price entries from several files together; throws TARIFF_INVALID on a clash. */
-export function checkPrices(prices: readonly PriceEntry[]): void {
-  throwOnDatedSetProblems('prices', priceSetProblems(prices));
+export function checkPrices(list: readonly PriceEntry[]): void {
+  prices.check(list);
 }
 
 /**
@@ -78,18 +69,10 @@ export function checkPrices(prices: readonly PriceEntry[]): void {
  */
 export function priceFor(
   date: LocalDate,
-  prices: readonly PriceEntry[],
+  list: readonly PriceEntry[],
   select: { region: string; customerClass: string },
 ): PriceEntry | null {
-  const valid = prices.filter(
-    (p) => p.region === select.region && p.customerClass === select.customerClass && isValidOn(p, date),
-  );
-  if (valid.length > 1)
-    throw new TariffError(
-      'TARIFF_AMBIGUOUS',
-      `prices ${valid.map((p) => `"${p.id}"`).join(', ')} all apply on ${date}`,
-    );
-  return valid[0] ?? null;
+  return prices.validOn(list, date, (p) => p.region === select.region && p.customerClass === select.customerClass);
 }
 
 /** Energy price of a period, or null when the entry has none for it. */

@@ -3,21 +3,14 @@ import {
   DAY_TYPES,
   type DayType,
   formatTimeOfDay,
+  localDateSchema,
   type LocalDateTime,
   MINUTES_PER_DAY,
   parseLocalDate,
   parseTimeOfDay,
 } from '../calendar/index.ts';
 import { parseWith, TariffError } from './errors.ts';
-import {
-  addDatedSetIssues,
-  checkValidityOrder,
-  type DatedSetProblem,
-  datedSetProblems,
-  isValidOn,
-  localDateField,
-  throwOnDatedSetProblems,
-} from './validity.ts';
+import { checkValidityOrder, datedSet } from './validity.ts';
 
 // Time-of-use (分时) schedules as dated data. Periods differ by province and change over time
 // (domain.md §6), so a schedule has a region, validity dates, seasons (sets of months) and, per
@@ -106,8 +99,8 @@ export const touScheduleSchema = z
     id: z.string().min(1),
     /** region code as in the calendar files, e.g. CN or CN-GD */
     region: z.string().min(1),
-    validFrom: localDateField.nullable(),
-    validTo: localDateField.nullable(),
+    validFrom: localDateSchema.nullable(),
+    validTo: localDateSchema.nullable(),
     seasons: z.array(seasonSchema).min(1),
   })
   .superRefine((s, ctx) => {
@@ -152,25 +145,24 @@ export const touScheduleSchema = z
       ctx.addIssue({ code: 'custom', path: ['seasons'], message: `months ${uncovered.join(', ')} are in no season` });
   });
 
+export type TouSchedule = z.infer<typeof touScheduleSchema>;
+
+/** No two schedules of one region valid on the same day. */
+const schedules = datedSet<TouSchedule>({
+  noun: 'schedule',
+  listName: 'schedules',
+  keyOf: (s) => s.region,
+  describeKey: (s) => `region ${s.region}`,
+});
+
 export const touScheduleFileSchema = z
   .strictObject({
     $comment: z.string().optional(),
     schedules: z.array(touScheduleSchema),
   })
-  .superRefine((file, ctx) => addDatedSetIssues(ctx, 'schedules', scheduleSetProblems(file.schedules)));
+  .superRefine((file, ctx) => schedules.refine(ctx, file.schedules));
 
-export type TouSchedule = z.infer<typeof touScheduleSchema>;
 export type TouScheduleFile = z.infer<typeof touScheduleFileSchema>;
-
-function scheduleSetProblems(schedules: readonly TouSchedule[]): DatedSetProblem[] {
-  return datedSetProblems(
-    schedules,
-    'schedule',
-    'schedules',
-    (s) => s.region,
-    (s) => `region ${s.region}`,
-  );
-}
 
 /** Validate a schedule file document (parsed JSON); TARIFF_INVALID names every offending field. */
 export function parseTouScheduleFile(document: unknown, origin = 'time-of-use schedule file'): TouScheduleFile {
@@ -181,8 +173,8 @@ export function parseTouScheduleFile(document: unknown, origin = 'time-of-use sc
  * Check schedules from several files together (an operator's file beside the default): ids
  * unique, and no two schedules of one region valid on the same day. Throws TARIFF_INVALID.
  */
-export function checkTouSchedules(schedules: readonly TouSchedule[]): void {
-  throwOnDatedSetProblems('schedules', scheduleSetProblems(schedules));
+export function checkTouSchedules(list: readonly TouSchedule[]): void {
+  schedules.check(list);
 }
 
 // One lookup table per season and day type (1440 entries), built once per schedule object.
@@ -212,14 +204,8 @@ function lookupTable(schedule: TouSchedule, month: number, dayType: DayType): To
  * The schedule valid on a local date (of `region` when given), or null when none is. Throws
  * TARIFF_AMBIGUOUS when several are (schedules of several regions passed without a region).
  */
-export function touScheduleFor(date: string, schedules: readonly TouSchedule[], region?: string): TouSchedule | null {
-  const valid = schedules.filter((s) => (region === undefined || s.region === region) && isValidOn(s, date));
-  if (valid.length > 1)
-    throw new TariffError(
-      'TARIFF_AMBIGUOUS',
-      `schedules ${valid.map((s) => `"${s.id}"`).join(', ')} all apply on ${date}; pass the region`,
-    );
-  return valid[0] ?? null;
+export function touScheduleFor(date: string, list: readonly TouSchedule[], region?: string): TouSchedule | null {
+  return schedules.validOn(list, date, (s) => region === undefined || s.region === region, 'pass the region');
 }
 
 /**

@@ -1,15 +1,10 @@
-import { z } from 'zod';
-import { type LocalDate, localDateProblem, localDateToDayNumber } from '../calendar/index.ts';
+import type { z } from 'zod';
+import { type LocalDate, localDateToDayNumber } from '../calendar/index.ts';
 import { TariffError } from './errors.ts';
 
 // Tariffs change over time, so schedules and prices carry validity dates: local dates, both
 // ends included, null for an open end (domain.md §6: "keep them in configuration with validity
 // dates").
-
-export const localDateField = z.string().superRefine((text, ctx) => {
-  const problem = localDateProblem(text);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
 
 export interface Validity {
   /** first local date it applies, included; null: since always */
@@ -64,53 +59,81 @@ export interface DatedSetProblem {
   message: string;
 }
 
-/**
- * Problems of a set of dated entries (schedules, prices) checked together: duplicate ids, and
- * two entries with the same key (e.g. one region) valid on the same day.
- * `noun` names an entry in messages; `describeKey` says what they share ("region CN").
- */
-export function datedSetProblems<T extends Validity & { id: string }>(
-  items: readonly T[],
-  noun: string,
-  listName: string,
-  keyOf: (item: T) => string,
-  describeKey: (item: T) => string,
-): DatedSetProblem[] {
-  const problems: DatedSetProblem[] = [];
-  const ids = new Map<string, number>();
-  items.forEach((item, i) => {
-    const other = ids.get(item.id);
-    if (other !== undefined)
-      problems.push({
-        index: i,
-        field: 'id',
-        message: `duplicate ${noun} id "${item.id}" (also ${listName}.${other})`,
-      });
-    else ids.set(item.id, i);
-  });
-  for (const [i, j] of overlappingValidities(items.map((item) => ({ ...item, key: keyOf(item) })))) {
-    const a = items[i]!;
-    const b = items[j]!;
-    problems.push({
-      index: j,
-      field: 'validFrom',
-      message: `${noun} "${b.id}" (${describeValidity(b)}) overlaps ${noun} "${a.id}" (${describeValidity(a)}) for ${describeKey(b)}`,
+/** How one kind of dated entries is told apart and named in messages. */
+export interface DatedSetSpec<T> {
+  /** an entry in messages: 'schedule', 'price' */
+  noun: string;
+  /** the list in the file and in issue paths: 'schedules', 'prices' */
+  listName: string;
+  /** entries with the same key may not be valid on the same day (one region, one class) */
+  keyOf: (item: T) => string;
+  /** what such entries share, for messages: 'region CN' */
+  describeKey: (item: T) => string;
+}
+
+/** The rules of a set of dated entries (ToU schedules, prices), checked the same way. */
+export interface DatedSet<T extends Validity & { id: string }> {
+  /** duplicate ids, and two entries with the same key valid on the same day */
+  problems(items: readonly T[]): DatedSetProblem[];
+  /** the problems as zod issues of one file's list (for a superRefine) */
+  refine(ctx: z.RefinementCtx, items: readonly T[]): void;
+  /** throws TARIFF_INVALID listing the problems of entries gathered from several files */
+  check(items: readonly T[]): void;
+  /**
+   * The entry `select` keeps that is valid on `date`, or null when none is; TARIFF_AMBIGUOUS
+   * when several are (entries not checked together, or a selection wider than a key).
+   */
+  validOn(items: readonly T[], date: LocalDate, select: (item: T) => boolean, hint?: string): T | null;
+}
+
+export function datedSet<T extends Validity & { id: string }>(spec: DatedSetSpec<T>): DatedSet<T> {
+  const problems = (items: readonly T[]): DatedSetProblem[] => {
+    const out: DatedSetProblem[] = [];
+    const ids = new Map<string, number>();
+    items.forEach((item, i) => {
+      const other = ids.get(item.id);
+      if (other !== undefined)
+        out.push({
+          index: i,
+          field: 'id',
+          message: `duplicate ${spec.noun} id "${item.id}" (also ${spec.listName}.${other})`,
+        });
+      else ids.set(item.id, i);
     });
-  }
-  return problems;
-}
-
-/** Report set problems as zod issues of the file document. */
-export function addDatedSetIssues(ctx: z.RefinementCtx, listName: string, problems: readonly DatedSetProblem[]): void {
-  for (const p of problems) ctx.addIssue({ code: 'custom', path: [listName, p.index, p.field], message: p.message });
-}
-
-/** Throw TARIFF_INVALID listing the problems of entries gathered from several files. */
-export function throwOnDatedSetProblems(listName: string, problems: readonly DatedSetProblem[]): void {
-  if (problems.length === 0) return;
-  throw new TariffError(
-    'TARIFF_INVALID',
-    `${listName} conflict: ${problems.map((p) => p.message).join('; ')}`,
-    problems.map((p) => ({ path: `${listName}.${p.index}.${p.field}`, message: p.message })),
-  );
+    for (const [i, j] of overlappingValidities(items.map((item) => ({ ...item, key: spec.keyOf(item) })))) {
+      const a = items[i]!;
+      const b = items[j]!;
+      out.push({
+        index: j,
+        field: 'validFrom',
+        message: `${spec.noun} "${b.id}" (${describeValidity(b)}) overlaps ${spec.noun} "${a.id}" (${describeValidity(a)}) for ${spec.describeKey(b)}`,
+      });
+    }
+    return out;
+  };
+  return {
+    problems,
+    refine(ctx, items) {
+      for (const p of problems(items))
+        ctx.addIssue({ code: 'custom', path: [spec.listName, p.index, p.field], message: p.message });
+    },
+    check(items) {
+      const found = problems(items);
+      if (found.length === 0) return;
+      throw new TariffError(
+        'TARIFF_INVALID',
+        `${spec.listName} conflict: ${found.map((p) => p.message).join('; ')}`,
+        found.map((p) => ({ path: `${spec.listName}.${p.index}.${p.field}`, message: p.message })),
+      );
+    },
+    validOn(items, date, select, hint) {
+      const valid = items.filter((item) => select(item) && isValidOn(item, date));
+      if (valid.length > 1)
+        throw new TariffError(
+          'TARIFF_AMBIGUOUS',
+          `${spec.listName} ${valid.map((v) => `"${v.id}"`).join(', ')} all apply on ${date}${hint ? `; ${hint}` : ''}`,
+        );
+      return valid[0] ?? null;
+    },
+  };
 }

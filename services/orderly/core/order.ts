@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isOnSlotBoundary, SLOT_MS } from '../../../lib/load-curve/index.ts';
+import { isoInstantSchema } from '../../../lib/domain/calendar/index.ts';
 import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OrderlyError } from './errors.ts';
 
@@ -21,10 +22,7 @@ export type MeasureKind = (typeof MEASURE_KINDS)[number];
 export const MAX_WINDOW_MS = 86_400_000;
 
 // domain.md §6: demand blocks start at hh:00/15/30/45, so an order window must too
-const isoInstant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2024-07-15T10:00:00+08:00' })
-  .transform((v) => Date.parse(v))
-  .refine(isOnSlotBoundary, 'must be on a 15-minute boundary (hh:00/15/30/45)');
+const isoInstant = isoInstantSchema.refine(isOnSlotBoundary, 'must be on a 15-minute boundary (hh:00/15/30/45)');
 
 const accountId = z.number().int().positive();
 

@@ -1,24 +1,21 @@
 import { z } from 'zod';
+import { isoInstantSchema } from '../../../lib/domain/calendar/index.ts';
 import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
 import { OutageError } from './errors.ts';
+
+/** project limit: longer works are several announced outages */
+export const MAX_OUTAGE_MS = 7 * 86_400_000;
 
 /**
  * A planned outage: a feeder or substation taken out of service for a window, the key
  * accounts it cuts off, and why. Announced ahead (domain.md §11: planned outages 7 days ahead).
  */
-const isoInstant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2024-07-20T08:00:00+08:00' })
-  .transform((v) => Date.parse(v));
-
-/** project limit: longer works are several announced outages */
-export const MAX_OUTAGE_MS = 7 * 86_400_000;
-
 export const plannedOutageSchema = z
   .object({
     id: z.string().trim().min(1).max(64),
     scope: z.object({ kind: z.enum(['feeder', 'substation']), id: z.string().trim().min(1).max(100) }),
     accountIds: z.array(z.number().int().positive()).min(1, 'must list at least one affected account'),
-    window: z.object({ start: isoInstant, end: isoInstant }),
+    window: z.object({ start: isoInstantSchema, end: isoInstantSchema }),
     reason: z.string().trim().min(1).max(500),
   })
   .superRefine((o, ctx) => {

@@ -14,6 +14,15 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 
+/** The days off by holiday name and the make-up working days of one year's notice. */
+function noticeOf(year: number) {
+  const cn = calendarForRegion(loadCalendars().calendars, 'CN');
+  const days = [...cn.days.entries()].filter(([, e]) => e.noticeYear === year);
+  const offByName: Record<string, number> = {};
+  for (const [, e] of days) if (e.isOffDay) offByName[e.name] = (offByName[e.name] ?? 0) + 1;
+  return { offByName, makeupDays: days.filter(([, e]) => !e.isOffDay).map(([d]) => d) };
+}
+
 describe('loading calendar files', () => {
   it('ships the Chinese calendar for 2023 to 2026 in the repository, with its sources', () => {
     const { calendars, files } = loadCalendars();
@@ -28,11 +37,8 @@ describe('loading calendar files', () => {
   });
 
   it('2025 matches the notice: 28 days off (New Year 1, Spring Festival 8, Qingming 3, Labour Day 5, Dragon Boat 3, National Day and Mid-Autumn 8) and 5 make-up days', () => {
-    const cn = calendarForRegion(loadCalendars().calendars, 'CN');
-    const of2025 = [...cn.days.entries()].filter(([, e]) => e.noticeYear === 2025);
-    const offByName = new Map<string, number>();
-    for (const [, e] of of2025) if (e.isOffDay) offByName.set(e.name, (offByName.get(e.name) ?? 0) + 1);
-    expect(Object.fromEntries(offByName)).toEqual({
+    const { offByName, makeupDays } = noticeOf(2025);
+    expect(offByName).toEqual({
       元旦: 1,
       春节: 8,
       清明节: 3,
@@ -40,21 +46,12 @@ describe('loading calendar files', () => {
       端午节: 3,
       '国庆节、中秋节': 8,
     });
-    expect(of2025.filter(([, e]) => !e.isOffDay).map(([d]) => d)).toEqual([
-      '2025-01-26',
-      '2025-02-08',
-      '2025-04-27',
-      '2025-09-28',
-      '2025-10-11',
-    ]);
+    expect(makeupDays).toEqual(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11']);
   });
 
   it('2024 matches its notice (国办发明电〔2023〕7号): New Year and Dragon Boat one day each beside the weekend, 8 make-up days', () => {
-    const cn = calendarForRegion(loadCalendars().calendars, 'CN');
-    const of2024 = [...cn.days.entries()].filter(([, e]) => e.noticeYear === 2024);
-    const offByName = new Map<string, number>();
-    for (const [, e] of of2024) if (e.isOffDay) offByName.set(e.name, (offByName.get(e.name) ?? 0) + 1);
-    expect(Object.fromEntries(offByName)).toEqual({
+    const { offByName, makeupDays } = noticeOf(2024);
+    expect(offByName).toEqual({
       元旦: 1,
       春节: 8,
       清明节: 3,
@@ -63,7 +60,7 @@ describe('loading calendar files', () => {
       中秋节: 3,
       国庆节: 7,
     });
-    expect(of2024.filter(([, e]) => !e.isOffDay).map(([d]) => d)).toEqual([
+    expect(makeupDays).toEqual([
       '2024-02-04',
       '2024-02-18',
       '2024-04-07',
@@ -74,6 +71,7 @@ describe('loading calendar files', () => {
       '2024-10-12',
     ]);
     // "与周末连休": the weekend next to New Year's Day and the Dragon Boat Festival stays a weekend
+    const cn = calendarForRegion(loadCalendars().calendars, 'CN');
     expect(['2023-12-30', '2023-12-31', '2024-06-08', '2024-06-09'].map((d) => classifyDay(d, cn).dayType)).toEqual(
       Array(4).fill('weekend'),
     );
