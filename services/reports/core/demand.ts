@@ -1,3 +1,9 @@
+import {
+  DEFAULT_TIME_ZONE_NAME,
+  parseTimeZone,
+  type TimeZone,
+  utcOffsetMinutesAt,
+} from '../../../lib/domain/calendar/index.ts';
 import { ReportInputError } from './errors.ts';
 import {
   checkNonNegative,
@@ -18,6 +24,8 @@ import {
 // polling jitter: P = ΔE(15 min) × 4. The billing maximum is the largest demand of a window that
 // slides every minute, over the account's billing meters (incomers) summed; fixed blocks on
 // hh:00/15/30/45 are given beside it for comparison.
+
+const DEFAULT_ZONE = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
 
 /** Per-minute energy of one billing meter. */
 export interface MeterMinuteEnergy {
@@ -54,13 +62,13 @@ export interface MaximumDemandResult {
  * Maximum 15-minute demand of an account over `period` from the per-minute energy of its billing
  * meters, summed minute by minute. A minute counts only when every meter has a usable value for
  * it; a window containing any other minute is skipped (and counted). On equal demand the earliest
- * window wins. Block windows start where the local clock (UTC + `utcOffsetMinutes`, default 480,
- * China) shows a multiple of 15 minutes.
+ * window wins. Block windows start where the local clock of `zone` (default Asia/Shanghai,
+ * domain.md §6) shows a multiple of the window (hh:00/15/30/45 for 15 minutes).
  */
 export function computeMaximumDemand(
   meters: readonly MeterMinuteEnergy[],
   period: TimeWindow,
-  options: { windowMinutes?: number; utcOffsetMinutes?: number; unusableQualityMask?: number } = {},
+  options: { windowMinutes?: number; zone?: TimeZone; unusableQualityMask?: number } = {},
 ): MaximumDemandResult {
   checkWindow(period, 'period');
   if (period.fromMs % MS_PER_MINUTE !== 0 || period.toMs % MS_PER_MINUTE !== 0)
@@ -68,7 +76,7 @@ export function computeMaximumDemand(
   const windowMinutes = options.windowMinutes ?? 15;
   if (!Number.isInteger(windowMinutes) || windowMinutes < 1)
     throw new ReportInputError('windowMinutes', `must be an integer ≥ 1, got ${windowMinutes}`);
-  const utcOffsetMinutes = options.utcOffsetMinutes ?? 480;
+  const utcOffsetMinutes = utcOffsetMinutesAt(period.fromMs, options.zone ?? DEFAULT_ZONE);
   const mask = options.unusableQualityMask ?? DEFAULT_UNUSABLE_QUALITY_MASK;
   if (meters.length === 0) throw new ReportInputError('meters', 'needs at least one billing meter');
 

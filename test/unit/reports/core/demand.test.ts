@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseTimeZone } from '../../../../lib/domain/calendar/index.ts';
 import {
   checkDeclaredDemand,
   computeMaximumDemand,
@@ -84,6 +85,18 @@ describe('maximum demand: 15-minute window sliding every minute (domain.md §6, 
     // blocks 10:15, 10:30, 10:45, 11:00 (the last ends at 11:15 > 11:07: not whole)
     expect(r.block.blocksComputed).toBe(3);
     expect(r.block.peak?.windowStartMs).toBe(T0 + 15 * MIN);
+  });
+
+  it("aligns blocks on the zone's clock: hour blocks start on the local hour (Kathmandu, UTC+05:45)", () => {
+    // 02:00Z is 10:00 in China (an hour block starts at once) and 07:45 in Kathmandu (at 08:00)
+    const meters = [{ meterId: 'm1', minutes: minutes(() => 1, 120) }];
+    const twoHours = { fromMs: T0, toMs: T0 + 120 * MIN };
+    expect(computeMaximumDemand(meters, twoHours, { windowMinutes: 60 }).block.peak?.windowStartMs).toBe(T0);
+    const kathmandu = computeMaximumDemand(meters, twoHours, {
+      windowMinutes: 60,
+      zone: parseTimeZone('Asia/Kathmandu'),
+    });
+    expect(kathmandu.block).toMatchObject({ blocksComputed: 1, peak: { windowStartMs: T0 + 15 * MIN } });
   });
 
   it('refuses bad input, naming the field', () => {
