@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { eachLocalDate, type LocalDate } from '../../../../lib/domain/calendar/index.ts';
 import {
   computeAccountCaps,
   computeCurtailmentBaseline,
@@ -7,9 +7,9 @@ import {
   limitFor,
   parseCurtailmentOrder,
   resolveOrderAccounts,
-} from '../../../services/orderly/core/index.ts';
-import { syntheticDayTypeOf } from '../../support/calendars.ts';
-import { issuePaths } from '../../support/thrown.ts';
+} from '../../../../services/orderly/core/index.ts';
+import { syntheticDayTypeOf } from '../../../support/calendars.ts';
+import { issuePaths } from '../../../support/thrown.ts';
 
 /** 2024-07-16 is a Tuesday; 10:00 in Beijing is 02:00Z. */
 const at = (iso: string) => Date.parse(iso);

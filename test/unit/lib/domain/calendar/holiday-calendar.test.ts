@@ -10,8 +10,8 @@ import {
   mergeCalendars,
   parseCalendarFile,
   uncoveredYears,
-} from '../../../../lib/domain/calendar/index.ts';
-import { issueLines, thrownBy } from '../../../support/thrown.ts';
+} from '../../../../../lib/domain/calendar/index.ts';
+import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 
 // Facts from the State Council General Office notices (the sources in reference/calendars/cn.json):
 // 2025 (国办发明电〔2024〕12号): Spring Festival off 28 Jan – 4 Feb, worked Sun 26 Jan and Sat 8 Feb.

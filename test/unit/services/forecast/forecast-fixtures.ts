@@ -1,7 +1,7 @@
 // Small hand-made histories for the forecast specifications: every number is easy to check.
-import { eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
-import type { DailyLoad } from '../../../lib/load-curve/index.ts';
-import { cnDayTypeOf } from '../../support/calendars.ts';
+import { eachLocalDate, type LocalDate } from '../../../../lib/domain/calendar/index.ts';
+import type { DailyLoad } from '../../../../lib/load-curve/index.ts';
+import { cnDayTypeOf } from '../../../support/calendars.ts';
 
 /**
  * The real Chinese calendar (reference/calendars/cn.json). Dates these specifications use: 2024

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parsePfAdjustmentFile, pfAdjustmentPercent, roundPfForBilling } from '../../../../lib/domain/tariff/index.ts';
-import { loadTariffs } from '../../../../lib/reference-data/index.ts';
-import { issueLines, thrownBy } from '../../../support/thrown.ts';
+import {
+  parsePfAdjustmentFile,
+  pfAdjustmentPercent,
+  roundPfForBilling,
+} from '../../../../../lib/domain/tariff/index.ts';
+import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
+import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 
 // Expected values are computed by hand from the 1983 rule (功率因数调整电费办法) as domain.md §10
 // states it, not read back from the data file under test.

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { DayType } from '../../../../lib/domain/calendar/index.ts';
+import type { DayType } from '../../../../../lib/domain/calendar/index.ts';
 import {
   checkTouSchedules,
   parseTouScheduleFile,
   type TouSchedule,
   touPeriodAt,
-} from '../../../../lib/domain/tariff/index.ts';
-import { loadTariffs } from '../../../../lib/reference-data/index.ts';
+} from '../../../../../lib/domain/tariff/index.ts';
+import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
 import { ALL_DAY_TYPES, dayRule, simpleSchedule } from './tou-fixtures.ts';
-import { issueLines, thrownBy } from '../../../support/thrown.ts';
+import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 
 const hm = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
 const codeOf = (fn: () => unknown) => thrownBy(fn).code;

@@ -5,7 +5,7 @@ import {
   evaluateCompliance,
   type IntervalEnergy,
   parseCurtailmentOrder,
-} from '../../../services/orderly/core/index.ts';
+} from '../../../../services/orderly/core/index.ts';
 
 const Q = 900_000;
 /** 2024-07-16 10:00 Beijing; the window runs 10:00–12:00, eight intervals. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeForecastMetrics } from '../../../services/forecast/core/index.ts';
+import { computeForecastMetrics } from '../../../../services/forecast/core/index.ts';
 import { flat } from './forecast-fixtures.ts';
 
 describe('forecast error metrics (hand-computed)', () => {

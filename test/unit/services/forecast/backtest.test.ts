@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eachLocalDate } from '../../../lib/domain/calendar/index.ts';
+import { eachLocalDate } from '../../../../lib/domain/calendar/index.ts';
 import {
   backtestForecast,
   type BacktestResult,
   type BacktestSeries,
   type ForecastMetrics,
-} from '../../../services/forecast/core/index.ts';
-import { generateFleet } from '../../support/synthetic-load.ts';
+} from '../../../../services/forecast/core/index.ts';
+import { generateFleet } from '../../../support/synthetic-load.ts';
 import { byDayType, dayTypeOf, historyOf } from './forecast-fixtures.ts';
 
 describe('backtest on a synthetic fleet history (four accounts, Sep 2023 – Jun 2024, 2023–24 holidays)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pfTargetFor } from '../../../../lib/domain/tariff/index.ts';
-import { thrownBy } from '../../../support/thrown.ts';
+import { pfTargetFor } from '../../../../../lib/domain/tariff/index.ts';
+import { thrownBy } from '../../../../support/thrown.ts';
 
 const codeOf = (fn: () => unknown) => thrownBy(fn).code;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkPrices, parsePriceFile, priceFor, type PriceEntry } from '../../../../lib/domain/tariff/index.ts';
-import { loadTariffs } from '../../../../lib/reference-data/index.ts';
-import { issueLines, thrownBy } from '../../../support/thrown.ts';
+import { checkPrices, parsePriceFile, priceFor, type PriceEntry } from '../../../../../lib/domain/tariff/index.ts';
+import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
+import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 
 const entry = (id: string, validFrom: string | null, validTo: string | null, flat: number): PriceEntry => ({
   id,

@@ -7,8 +7,8 @@ import {
   subtractIntervals,
   summarizeSupplyReliability,
   unionIntervals,
-} from '../../../services/outages/core/index.ts';
-import { issuePaths } from '../../support/thrown.ts';
+} from '../../../../services/outages/core/index.ts';
+import { issuePaths } from '../../../support/thrown.ts';
 
 const H = 3_600_000;
 const D = 24 * H;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
+import type { LocalDate } from '../../../../lib/domain/calendar/index.ts';
 import {
   DEFAULT_FORECAST_OPTIONS,
   fitEnergyOnTemperature,
@@ -7,8 +7,8 @@ import {
   forecastFleet,
   forecastSameTimeLastWeek,
   forecastSameTimeYesterday,
-} from '../../../services/forecast/core/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
+} from '../../../../services/forecast/core/index.ts';
+import { thrownBy } from '../../../support/thrown.ts';
 import { byDayType, dayTypeOf, flat, historyOf, PLAIN } from './forecast-fixtures.ts';
 
 const errorOf = (fn: () => unknown) => {

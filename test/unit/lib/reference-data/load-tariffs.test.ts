@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadTariffs } from '../../../lib/reference-data/index.ts';
-import { thrownBy } from '../../support/thrown.ts';
+import { loadTariffs } from '../../../../lib/reference-data/index.ts';
+import { thrownBy } from '../../../support/thrown.ts';
 
 let dir: string;
 beforeEach(() => {

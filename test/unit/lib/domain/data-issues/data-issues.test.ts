@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { CalendarError } from '../../../../lib/domain/calendar/index.ts';
-import { DataIssueError, inputIssues, parseOrThrow } from '../../../../lib/domain/data-issues/index.ts';
-import { TariffError } from '../../../../lib/domain/tariff/index.ts';
-import { LoadCurveError } from '../../../../lib/load-curve/index.ts';
-import { AdviceError } from '../../../../services/advice/core/index.ts';
-import { ForecastError, forecastDay } from '../../../../services/forecast/core/index.ts';
-import { OrderlyError } from '../../../../services/orderly/core/index.ts';
-import { OutageError } from '../../../../services/outages/core/index.ts';
-import { ReportInputError } from '../../../../services/reports/core/index.ts';
-import { thrownBy } from '../../../support/thrown.ts';
+import { CalendarError } from '../../../../../lib/domain/calendar/index.ts';
+import { DataIssueError, inputIssues, parseOrThrow } from '../../../../../lib/domain/data-issues/index.ts';
+import { TariffError } from '../../../../../lib/domain/tariff/index.ts';
+import { LoadCurveError } from '../../../../../lib/load-curve/index.ts';
+import { AdviceError } from '../../../../../services/advice/core/index.ts';
+import { ForecastError, forecastDay } from '../../../../../services/forecast/core/index.ts';
+import { OrderlyError } from '../../../../../services/orderly/core/index.ts';
+import { OutageError } from '../../../../../services/outages/core/index.ts';
+import { ReportInputError } from '../../../../../services/reports/core/index.ts';
+import { thrownBy } from '../../../../support/thrown.ts';
 
 describe('one base for data and input errors (conventions.md §9, §10: 400 naming the field)', () => {
   it('every area error is a DataIssueError with its stable code, the first field and every issue', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIME_ZONE_NAME, parseTimeZone } from '../../../lib/domain/calendar/index.ts';
+import { DEFAULT_TIME_ZONE_NAME, parseTimeZone } from '../../../../lib/domain/calendar/index.ts';
 import {
   assertDailyLoads,
   completeness,
@@ -13,9 +13,9 @@ import {
   slotStartMs,
   slotTime,
   sumDailyLoads,
-} from '../../../lib/load-curve/index.ts';
-import { cnDayTypeOf } from '../../support/calendars.ts';
-import { fieldOf } from '../../support/thrown.ts';
+} from '../../../../lib/load-curve/index.ts';
+import { cnDayTypeOf } from '../../../support/calendars.ts';
+import { fieldOf } from '../../../support/thrown.ts';
 
 /** China Standard Time, UTC+8 without DST (domain.md §6). */
 const CHINA = parseTimeZone(DEFAULT_TIME_ZONE_NAME);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dayOfWeek } from '../../../lib/domain/calendar/index.ts';
-import type { TouPeriod } from '../../../lib/domain/tariff/index.ts';
-import { advisePeakShifting } from '../../../services/advice/core/index.ts';
-import { fieldOf } from '../../support/thrown.ts';
+import { dayOfWeek } from '../../../../lib/domain/calendar/index.ts';
+import type { TouPeriod } from '../../../../lib/domain/tariff/index.ts';
+import { advisePeakShifting } from '../../../../services/advice/core/index.ts';
+import { fieldOf } from '../../../support/thrown.ts';
 
 /** domain.md §6 typical default: valley 23:00–07:00, peak 08:00–11:00 and 18:00–23:00, flat otherwise. */
 const slotHour = (slot: number) => slot / 4;

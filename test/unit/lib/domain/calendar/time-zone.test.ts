@@ -13,8 +13,8 @@ import {
   parseTimeZone,
   timeZoneSchema,
   toLocalDateTime,
-} from '../../../../lib/domain/calendar/index.ts';
-import { thrownBy } from '../../../support/thrown.ts';
+} from '../../../../../lib/domain/calendar/index.ts';
+import { thrownBy } from '../../../../support/thrown.ts';
 
 const H = 3_600_000;
 const shanghai = parseTimeZone(DEFAULT_TIME_ZONE_NAME);
