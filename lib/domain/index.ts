@@ -21,3 +21,6 @@ export {
 } from './clock.ts';
 export { KamError, ConfigError, DatabaseError, MigrationError, FleetError } from './errors.ts';
 export { parseSettings, deepFreeze } from './settings.ts';
+export * from './data-issues/index.ts';
+export * from './calendar/index.ts';
+export * from './tariff/index.ts';

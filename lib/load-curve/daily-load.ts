@@ -1,4 +1,4 @@
-import type { LocalDate, TimeZone } from '../domain/calendar/index.ts';
+import type { LocalDate, TimeZone } from '../domain/index.ts';
 import { LoadCurveError } from './errors.ts';
 import { assertLocalDate, localSlotOf, SLOT_HOURS, SLOT_MS, SLOTS_PER_DAY } from './slots.ts';
 

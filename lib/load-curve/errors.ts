@@ -1,4 +1,4 @@
-import { DataIssueError, inputIssues, type IssuesOrField } from '../domain/data-issues/index.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../domain/index.ts';
 
 // Stable code for malformed load-curve input (conventions.md §10). An API that passes user input
 // through these functions maps it to 400 with `field` (the base, DataIssueError, says how).

@@ -1,4 +1,4 @@
-import { addDays, type DayType, type LocalDate } from '../domain/calendar/index.ts';
+import { addDays, type DayType, type LocalDate } from '../domain/index.ts';
 
 /**
  * Similar-day selection for load curves. Day types come from the holiday calendar

@@ -6,7 +6,7 @@ import {
   localDateTimeToInstant,
   type TimeZone,
   toLocalDateTime,
-} from '../domain/calendar/index.ts';
+} from '../domain/index.ts';
 import { LoadCurveError } from './errors.ts';
 
 // The 15-minute slots of a local day. domain.md §6: a load curve has 96 points per local day, the

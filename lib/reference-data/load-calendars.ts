@@ -11,7 +11,7 @@ import {
   type HolidayCalendar,
   mergeCalendars,
   parseCalendarFile,
-} from '../domain/calendar/index.ts';
+} from '../domain/index.ts';
 
 /** reference/calendars/ of this repository (works from a fresh clone: no /work/shared). */
 export const BUILT_IN_CALENDARS_DIR = fileURLToPath(new URL('../../reference/calendars/', import.meta.url));

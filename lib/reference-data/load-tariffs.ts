@@ -13,7 +13,7 @@ import {
   parseTouScheduleFile,
   TariffError,
   type TouSchedule,
-} from '../domain/tariff/index.ts';
+} from '../domain/index.ts';
 
 /** reference/tariffs/ of this repository. */
 export const BUILT_IN_TARIFFS_DIR = fileURLToPath(new URL('../../reference/tariffs/', import.meta.url));

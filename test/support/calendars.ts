@@ -10,7 +10,7 @@ import {
   mergeCalendars,
   parseCalendarFile,
   parseTimeZone,
-} from '../../lib/domain/calendar/index.ts';
+} from '../../lib/domain/index.ts';
 import type { DayTypeOf } from '../../lib/load-curve/index.ts';
 import { loadCalendars } from '../../lib/reference-data/index.ts';
 

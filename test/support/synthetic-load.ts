@@ -4,7 +4,7 @@
 // slow growth trend, a cooling load that follows a
 // seasonal temperature series, day-level and point-level noise from a seeded PRNG, and a few
 // unknown points. Test support only: the cores never generate data.
-import { addDays, daysBetween, eachLocalDate, type LocalDate } from '../../lib/domain/calendar/index.ts';
+import { addDays, daysBetween, eachLocalDate, type LocalDate } from '../../lib/domain/index.ts';
 import { type DailyLoad, type DayTypeOf, SLOTS_PER_DAY } from '../../lib/load-curve/index.ts';
 import { cnDayTypeOf } from './calendars.ts';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { KamError } from '../../errors.ts';
+import { KamError } from '../errors.ts';
 
 // The one base of the errors about bad data or bad input: a data file (calendar, tariff), a
 // document handed to a pure core (a curtailment order, a planned outage), the arguments of a

@@ -1,4 +1,4 @@
-import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/index.ts';
 
 // Stable code of the advice core (conventions.md §10): an API maps it to 400 naming `field`.
 export type AdviceErrorCode = 'ADVICE_INVALID_INPUT';

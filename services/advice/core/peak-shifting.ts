@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
-import { TOU_PERIODS, type TouPeriod } from '../../../lib/domain/tariff/index.ts';
+import type { LocalDate } from '../../../lib/domain/index.ts';
+import { TOU_PERIODS, type TouPeriod } from '../../../lib/domain/index.ts';
 import { assertDailyLoads, type DailyLoad, SLOT_HOURS, SLOTS_PER_DAY } from '../../../lib/load-curve/index.ts';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { AdviceError } from './errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { type DayType, eachLocalDate, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { type DayType, eachLocalDate, type LocalDate } from '../../../lib/domain/index.ts';
 import { type DailyLoad, type DayTypeOf, indexByDate, sumDailyLoads } from '../../../lib/load-curve/index.ts';
 import { ForecastError } from './errors.ts';
 import { assertAccountHistories, type AccountHistory, sumCurves } from './fleet.ts';

@@ -1,4 +1,4 @@
-import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/index.ts';
 
 // Stable codes of the forecast core (conventions.md §10). Malformed curves raise the shared
 // LoadCurveError (LOAD_CURVE_INVALID); both are DataIssueErrors naming the field for a 400.

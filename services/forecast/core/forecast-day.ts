@@ -1,4 +1,4 @@
-import { addDays, type DayType, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { addDays, type DayType, type LocalDate } from '../../../lib/domain/index.ts';
 import {
   assertDailyLoads,
   assertLocalDate,

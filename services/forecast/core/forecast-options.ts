@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { ForecastError } from './errors.ts';
 
 // Tuning of the similar-day forecast. None of these numbers is in domain.md; each is a project

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
+import type { LocalDate } from '../../../lib/domain/index.ts';
 import { slotTime } from '../../../lib/load-curve/index.ts';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { ForecastError } from './errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { addDays, type LocalDate } from '../../../lib/domain/calendar/index.ts';
+import { addDays, type LocalDate } from '../../../lib/domain/index.ts';
 import type { DailyLoad } from '../../../lib/load-curve/index.ts';
 
 /**

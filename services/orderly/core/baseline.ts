@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, daysBetween, type LocalDate, timeZoneSchema } from '../../../lib/domain/calendar/index.ts';
+import { addDays, daysBetween, type LocalDate, timeZoneSchema } from '../../../lib/domain/index.ts';
 import {
   assertDailyLoads,
   type DailyLoad,
@@ -12,7 +12,7 @@ import {
   type SimilarDay,
   type SkippedDay,
 } from '../../../lib/load-curve/index.ts';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { OrderlyError } from './errors.ts';
 import { assertWindow, windowIntervals } from './order.ts';
 

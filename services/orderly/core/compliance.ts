@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccountCaps } from './caps.ts';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { OrderlyError } from './errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/index.ts';
 
 // Stable codes of the orderly-power-use core (conventions.md §10). An API maps
 // ORDERLY_INVALID_INPUT to 400 with `field` (the first problem) and `issues` (all of them).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isOnSlotBoundary, SLOT_MS } from '../../../lib/load-curve/index.ts';
-import { isoInstantSchema } from '../../../lib/domain/calendar/index.ts';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { isoInstantSchema } from '../../../lib/domain/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { OrderlyError } from './errors.ts';
 
 /**

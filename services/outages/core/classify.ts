@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { OutageError } from './errors.ts';
 import { computeSupplyReliability, type SupplyReliabilityResult } from '../../reports/core/index.ts';
 import { clip, subtractIntervals, type TimeInterval, totalMs, unionIntervals } from './intervals.ts';

@@ -1,4 +1,4 @@
-import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/index.ts';
 
 // Stable code of the planned-outage core (conventions.md §10): an API maps it to 400 with
 // `field` (the first problem) and `issues` (all of them).

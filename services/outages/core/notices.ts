@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { OutageError } from './errors.ts';
 import type { PlannedOutage } from './outage.ts';
 

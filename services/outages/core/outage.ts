@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoInstantSchema } from '../../../lib/domain/calendar/index.ts';
-import { parseOrThrow } from '../../../lib/domain/data-issues/index.ts';
+import { isoInstantSchema } from '../../../lib/domain/index.ts';
+import { parseOrThrow } from '../../../lib/domain/index.ts';
 import { OutageError } from './errors.ts';
 
 /** project limit: longer works are several announced outages */

@@ -1,10 +1,4 @@
-import {
-  addDays,
-  localDateOf,
-  localDayBounds,
-  type LocalDate,
-  type TimeZone,
-} from '../../../lib/domain/calendar/index.ts';
+import { addDays, localDateOf, localDayBounds, type LocalDate, type TimeZone } from '../../../lib/domain/index.ts';
 import { ReportInputError } from './errors.ts';
 import { checkTime, checkWindow, MS_PER_MINUTE, pct, type TimeWindow } from './inputs.ts';
 

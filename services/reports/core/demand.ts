@@ -1,9 +1,4 @@
-import {
-  DEFAULT_TIME_ZONE_NAME,
-  parseTimeZone,
-  type TimeZone,
-  utcOffsetMinutesAt,
-} from '../../../lib/domain/calendar/index.ts';
+import { DEFAULT_TIME_ZONE_NAME, parseTimeZone, type TimeZone, utcOffsetMinutesAt } from '../../../lib/domain/index.ts';
 import { ReportInputError } from './errors.ts';
 import {
   checkNonNegative,

@@ -1,4 +1,4 @@
-import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/data-issues/index.ts';
+import { DataIssueError, inputIssues, type IssuesOrField } from '../../../lib/domain/index.ts';
 
 // Stable code of the report formulas (conventions.md §10). Bad input names its field so an API
 // answers 400 with it; a formula never returns a number computed from nonsense.

@@ -1,4 +1,4 @@
-import { type PfAdjustmentTable, pfAdjustmentPercent, roundPfForBilling } from '../../../lib/domain/tariff/index.ts';
+import { type PfAdjustmentTable, pfAdjustmentPercent, roundPfForBilling } from '../../../lib/domain/index.ts';
 import { ReportInputError } from './errors.ts';
 import { checkNonNegative, checkPositive, checkPowerFactor, round6 } from './inputs.ts';
 

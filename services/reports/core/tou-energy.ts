@@ -7,8 +7,8 @@ import {
   type TouContext,
   type TouPeriod,
   walkTouEnergy,
-} from '../../../lib/domain/tariff/index.ts';
-import type { LocalDate } from '../../../lib/domain/calendar/index.ts';
+} from '../../../lib/domain/index.ts';
+import type { LocalDate } from '../../../lib/domain/index.ts';
 import { ReportInputError } from './errors.ts';
 import {
   checkNonNegative,

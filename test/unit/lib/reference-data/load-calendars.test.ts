@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { calendarForRegion, classifyDay } from '../../../../lib/domain/calendar/index.ts';
+import { calendarForRegion, classifyDay } from '../../../../lib/domain/index.ts';
 import { loadCalendars } from '../../../../lib/reference-data/index.ts';
 import { thrownBy } from '../../../support/thrown.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayOfWeek } from '../../../../lib/domain/calendar/index.ts';
-import type { TouPeriod } from '../../../../lib/domain/tariff/index.ts';
+import { dayOfWeek } from '../../../../lib/domain/index.ts';
+import type { TouPeriod } from '../../../../lib/domain/index.ts';
 import { advisePeakShifting } from '../../../../services/advice/core/index.ts';
 import { fieldOf } from '../../../support/thrown.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eachLocalDate } from '../../../../lib/domain/calendar/index.ts';
+import { eachLocalDate } from '../../../../lib/domain/index.ts';
 import {
   backtestForecast,
   type BacktestResult,

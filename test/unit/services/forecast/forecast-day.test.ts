@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalDate } from '../../../../lib/domain/calendar/index.ts';
+import type { LocalDate } from '../../../../lib/domain/index.ts';
 import {
   DEFAULT_FORECAST_OPTIONS,
   fitEnergyOnTemperature,

@@ -1,5 +1,5 @@
 // Small hand-made histories for the forecast specifications: every number is easy to check.
-import { eachLocalDate, type LocalDate } from '../../../../lib/domain/calendar/index.ts';
+import { eachLocalDate, type LocalDate } from '../../../../lib/domain/index.ts';
 import type { DailyLoad } from '../../../../lib/load-curve/index.ts';
 import { cnDayTypeOf } from '../../../support/calendars.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eachLocalDate, type LocalDate } from '../../../../lib/domain/calendar/index.ts';
+import { eachLocalDate, type LocalDate } from '../../../../lib/domain/index.ts';
 import {
   computeAccountCaps,
   computeCurtailmentBaseline,

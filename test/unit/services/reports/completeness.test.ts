@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIME_ZONE_NAME, parseTimeZone } from '../../../../lib/domain/calendar/index.ts';
+import { DEFAULT_TIME_ZONE_NAME, parseTimeZone } from '../../../../lib/domain/index.ts';
 import { computeReadingCompleteness, type MeterReceipts } from '../../../../services/reports/core/index.ts';
 
 const zone = parseTimeZone(DEFAULT_TIME_ZONE_NAME);

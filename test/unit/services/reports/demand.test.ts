@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeZone } from '../../../../lib/domain/calendar/index.ts';
+import { parseTimeZone } from '../../../../lib/domain/index.ts';
 import {
   checkDeclaredDemand,
   computeMaximumDemand,

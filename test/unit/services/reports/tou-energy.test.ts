@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localDateTimeToInstant } from '../../../../lib/domain/calendar/index.ts';
-import type { PriceEntry, TouContext } from '../../../../lib/domain/tariff/index.ts';
+import { localDateTimeToInstant } from '../../../../lib/domain/index.ts';
+import type { PriceEntry, TouContext } from '../../../../lib/domain/index.ts';
 import { loadTariffs } from '../../../../lib/reference-data/index.ts';
 import { computeTouEnergyCost, type IntervalEnergyPoint } from '../../../../services/reports/core/index.ts';
 import { CHINA_ZONE as zone, CN_CALENDAR } from '../../../support/calendars.ts';

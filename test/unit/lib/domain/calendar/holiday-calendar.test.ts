@@ -10,7 +10,7 @@ import {
   mergeCalendars,
   parseCalendarFile,
   uncoveredYears,
-} from '../../../../../lib/domain/calendar/index.ts';
+} from '../../../../../lib/domain/index.ts';
 import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 
 // Facts from the State Council General Office notices (the sources in reference/calendars/cn.json):

@@ -13,7 +13,7 @@ import {
   parseTimeZone,
   timeZoneSchema,
   toLocalDateTime,
-} from '../../../../../lib/domain/calendar/index.ts';
+} from '../../../../../lib/domain/index.ts';
 import { thrownBy } from '../../../../support/thrown.ts';
 
 const H = 3_600_000;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { CalendarError } from '../../../../../lib/domain/calendar/index.ts';
-import { DataIssueError, inputIssues, parseOrThrow } from '../../../../../lib/domain/data-issues/index.ts';
-import { TariffError } from '../../../../../lib/domain/tariff/index.ts';
+import { CalendarError } from '../../../../../lib/domain/index.ts';
+import { DataIssueError, inputIssues, parseOrThrow } from '../../../../../lib/domain/index.ts';
+import { TariffError } from '../../../../../lib/domain/index.ts';
 import { LoadCurveError } from '../../../../../lib/load-curve/index.ts';
 import { AdviceError } from '../../../../../services/advice/core/index.ts';
 import { ForecastError, forecastDay } from '../../../../../services/forecast/core/index.ts';

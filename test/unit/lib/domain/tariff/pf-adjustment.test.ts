@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parsePfAdjustmentFile,
-  pfAdjustmentPercent,
-  roundPfForBilling,
-} from '../../../../../lib/domain/tariff/index.ts';
+import { parsePfAdjustmentFile, pfAdjustmentPercent, roundPfForBilling } from '../../../../../lib/domain/index.ts';
 import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
 import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 

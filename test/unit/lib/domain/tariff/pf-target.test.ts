@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pfTargetFor } from '../../../../../lib/domain/tariff/index.ts';
+import { pfTargetFor } from '../../../../../lib/domain/index.ts';
 import { thrownBy } from '../../../../support/thrown.ts';
 
 const codeOf = (fn: () => unknown) => thrownBy(fn).code;

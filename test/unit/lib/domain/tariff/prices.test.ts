@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPrices, parsePriceFile, priceFor, type PriceEntry } from '../../../../../lib/domain/tariff/index.ts';
+import { checkPrices, parsePriceFile, priceFor, type PriceEntry } from '../../../../../lib/domain/index.ts';
 import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
 import { issueLines, thrownBy } from '../../../../support/thrown.ts';
 

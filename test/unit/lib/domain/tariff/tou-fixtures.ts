@@ -1,5 +1,5 @@
-import type { DayType } from '../../../../../lib/domain/calendar/index.ts';
-import type { TouPeriod, TouSchedule } from '../../../../../lib/domain/tariff/index.ts';
+import type { DayType } from '../../../../../lib/domain/index.ts';
+import type { TouPeriod, TouSchedule } from '../../../../../lib/domain/index.ts';
 
 export const ALL_DAY_TYPES: DayType[] = ['workday', 'weekend', 'holiday', 'makeup_workday'];
 

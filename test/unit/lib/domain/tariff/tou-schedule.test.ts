@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DayType } from '../../../../../lib/domain/calendar/index.ts';
+import type { DayType } from '../../../../../lib/domain/index.ts';
 import {
   checkTouSchedules,
   parseTouScheduleFile,
   type TouSchedule,
   touPeriodAt,
-} from '../../../../../lib/domain/tariff/index.ts';
+} from '../../../../../lib/domain/index.ts';
 import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
 import { ALL_DAY_TYPES, dayRule, simpleSchedule } from './tou-fixtures.ts';
 import { issueLines, thrownBy } from '../../../../support/thrown.ts';

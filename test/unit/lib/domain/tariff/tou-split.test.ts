@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCalendar, localDateTimeToInstant, parseTimeZone } from '../../../../../lib/domain/calendar/index.ts';
-import { splitEnergyByTouPeriod, type TouContext, touSegments } from '../../../../../lib/domain/tariff/index.ts';
+import { emptyCalendar, localDateTimeToInstant, parseTimeZone } from '../../../../../lib/domain/index.ts';
+import { splitEnergyByTouPeriod, type TouContext, touSegments } from '../../../../../lib/domain/index.ts';
 import { loadTariffs } from '../../../../../lib/reference-data/index.ts';
 import { CHINA_ZONE as zone, CN_CALENDAR as calendar } from '../../../../support/calendars.ts';
 import { thrownBy } from '../../../../support/thrown.ts';
